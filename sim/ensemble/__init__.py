@@ -1,0 +1,1 @@
+"""Ensembles: replications, named random streams and (later) executors."""

@@ -1,0 +1,54 @@
+"""User-facing error types: one per kind of user mistake.
+
+The CLI turns each into one clear line and a non-zero exit; anything else that escapes
+is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SimError(Exception):
+    """Base class for mistakes a user can make; never raised for bugs."""
+
+
+class ScenarioError(SimError):
+    """A scenario file (or an override of it) is not a valid scenario.
+
+    Carries where the problem is: ``file`` (a path, or ``"--set"`` for an override),
+    ``line`` (1-based, ``None`` when no line applies) and ``key`` (the dotted path of the
+    offending key, ``None`` for problems of the whole file such as bad YAML).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        key: str | None = None,
+        more: int = 0,
+    ) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.key = key
+        self.more = more
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = self.file or "<scenario>"
+        if self.line is not None:
+            where += f":{self.line}"
+        text = f"{where}: "
+        if self.key:
+            text += f"{self.key}: "
+        text += self.message
+        if self.more:
+            text += f" (and {self.more} more problem{'s' if self.more > 1 else ''})"
+        return text
+
+
+class OutputError(SimError):
+    """The output folder cannot be used (it exists and is not empty, or is not writable)."""

@@ -1,0 +1,106 @@
+"""Airlift: a number of seats on each flying day, each way (an aircraft that brings people
+in takes people out on its way back).
+
+Units queue for seats, first come first served; a unit larger than a day's seats moves
+over several days, and its people count where they are. Departures board first, so the
+room they leave under the cap is there for the day's arrivals. Seats per day, and which flights are lost, are drawn once for the
+whole run from the ``airlift`` stream, so two scenarios with the same airlift see the same
+flights whatever else differs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Generator
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+
+from sim.model.force import Force, Unit
+from sim.scenario.schema import Airlift as AirliftSpec
+
+FLIGHT_HOUR = 0.5  # flights land and leave at midday
+
+
+def seats_per_day(spec: AirliftSpec, n_days: int, rng: np.random.Generator) -> np.ndarray:
+    """Seats flown on each day: the schedule less the flights lost, drawn once per run."""
+    days = np.arange(n_days + 1, dtype=np.float64)
+    if spec.seats_per_day is not None:
+        per_flight = np.diff(np.floor(days * spec.seats_per_day))
+        lost = rng.random(n_days) < spec.cancel_probability
+        return np.where(lost, 0, per_flight).astype(np.int64)
+    per_week = float(spec.sorties_per_week or 0)
+    sorties = np.diff(np.floor(days * per_week / 7)).astype(np.int64)
+    slots = max(math.ceil(per_week / 7), 1)
+    lost = rng.random((n_days, slots)) < spec.cancel_probability
+    scheduled = np.arange(slots) < sorties[:, None]  # a lost slot matters only if flown
+    flown = sorties - (lost & scheduled).sum(axis=1)
+    return flown * int(spec.seats_per_sortie or 0)
+
+
+@dataclass(eq=False)
+class _Move:
+    unit: Unit
+    inbound: bool
+    left: int
+    done: simpy.Event
+
+
+class Airlift:
+    """Moves people on the day's flights; ``fly()`` returns an event fired when all have moved."""
+
+    def __init__(
+        self, env: simpy.Environment, spec: AirliftSpec, seats: np.ndarray, force: Force
+    ) -> None:
+        self.env = env
+        self.seats = seats
+        self.force = force
+        self.inbound: deque[_Move] = deque()
+        self.outbound: deque[_Move] = deque()
+        self._wake: simpy.Event | None = None
+        self._last_day = -1
+        self.nominal_per_day = max(float(seats.mean()) if len(seats) else 0.0, 1e-9)
+        env.process(self._fly())
+
+    def fly(self, unit: Unit, inbound: bool) -> simpy.Event:
+        people = unit.size if inbound else unit.present
+        move = _Move(unit, inbound, people, self.env.event())
+        if people == 0:
+            move.done.succeed()
+            return move.done
+        (self.inbound if inbound else self.outbound).append(move)
+        if self._wake is not None and not self._wake.triggered:
+            self._wake.succeed()
+        return move.done
+
+    def queued(self) -> int:
+        """People waiting for a seat, both ways."""
+        return sum(m.left for m in self.inbound) + sum(m.left for m in self.outbound)
+
+    def _fly(self) -> Generator:
+        env = self.env
+        while True:
+            if not self.inbound and not self.outbound:
+                self._wake = env.event()
+                yield self._wake
+                self._wake = None
+            # The next flight: today's if it has not left yet, else tomorrow's.
+            day = max(math.ceil(env.now - FLIGHT_HOUR), self._last_day + 1)
+            yield env.timeout(day + FLIGHT_HOUR - env.now)
+            self._last_day = day
+            seats = int(self.seats[day]) if day < len(self.seats) else 0
+            self._board(self.outbound, seats)
+            self._board(self.inbound, seats)
+
+    def _board(self, queue: deque[_Move], seats: int) -> None:
+        while queue and seats > 0:
+            move = queue[0]
+            people = min(move.left, seats)
+            seats -= people
+            move.left -= people
+            self.force.move(move.unit, people, move.inbound)
+            if move.left == 0:
+                queue.popleft()
+                move.done.succeed()

@@ -1,0 +1,93 @@
+"""Builds one replication of the model from a scenario and random streams, and runs it.
+
+The model is a handful of SimPy processes: one per unit (``units.serve``), the policy
+(``policy.run_policy``), the planner's periodic review, the airlift's flights and the
+threat. They share one ``Model``, which holds the state; the recorder is the only output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+
+import numpy as np
+import simpy
+
+from sim.model.airlift import Airlift, seats_per_day
+from sim.model.force import IN_COUNTRY, Force, Unit
+from sim.model.planner import Planner
+from sim.model.policy import run_policy
+from sim.model.recorder import Recorder, Recording
+from sim.model.threat import run_threat
+from sim.model.units import serve_tour
+from sim.scenario.schema import Scenario
+from sim.scenario.timeline import Timeline
+
+STREAMS = ("threat", "airlift")
+
+
+class Model:
+    """The shared state of one replication: environment, force, planner, airlift, recorder."""
+
+    def __init__(self, scenario: Scenario, rngs: Mapping[str, np.random.Generator]) -> None:
+        self.scenario = scenario
+        self.env = simpy.Environment()
+        self.n_days = (scenario.end - scenario.start).days + 1
+        self.recorder = Recorder(list(scenario.roles))
+        self.timeline = Timeline(scenario)
+        bases = [(name, b.closes_below) for name, b in scenario.cost.bases.items()]
+        self.force = Force(self.env, list(scenario.roles), self.recorder, bases)
+        seats = seats_per_day(scenario.airlift, self.n_days, rngs["airlift"])
+        self.airlift = Airlift(self.env, scenario.airlift, seats, self.force)
+        self.planner = Planner(self)
+        self._place_initial_force()
+        self.env.process(run_policy(self))
+        self.env.process(self._review())
+        self.env.process(run_threat(self, rngs["threat"]))
+
+    def run(self) -> Recording:
+        self.env.run(until=self.n_days)
+        return self.recorder.finish(self.n_days, sim_events=self._events_processed())
+
+    def _events_processed(self) -> int:
+        # SimPy numbers every scheduled event; those still queued have not been processed.
+        scheduled = next(self.env._eid)
+        return scheduled - len(self.env._queue)
+
+    def _place_initial_force(self) -> None:
+        """Units in the country at the start, their tours evenly staggered."""
+        s, env = self.scenario, self.env
+        for group in s.initial_force:
+            ut = s.unit_types[group.unit_type]
+            tour = s.tour_days(group.unit_type)
+            for k in range(group.count):
+                tour_end = (k + 0.5) / group.count * tour
+                u = Unit(
+                    uid=self.force.new_uid(group.unit_type),
+                    type_name=group.unit_type,
+                    role=s.roles.index(ut.role),
+                    size=ut.size,
+                    counts=ut.counts_toward_cap,
+                    tour_days=tour,
+                    ready_at=tour_end - tour,
+                    plan_in=tour_end - tour,
+                    tour_end=tour_end,
+                    recalled=env.event(),
+                    settled=env.event(),
+                    state=IN_COUNTRY,
+                    holding=True,
+                )
+                self.force.add(u)
+                self.force.place(u)
+                env.process(serve_tour(self, u))
+        self.force.close_bases()
+
+    def _review(self) -> Generator:
+        interval = self.scenario.planning_interval_days
+        while True:
+            yield self.env.timeout(interval)
+            self.planner.review()
+
+
+def run_model(scenario: Scenario, rngs: Mapping[str, np.random.Generator]) -> Recording:
+    """Run one replication and return what the recorder saw."""
+    return Model(scenario, rngs).run()

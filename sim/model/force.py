@@ -1,0 +1,164 @@
+"""Units and the force in the country: who is there, and who counts toward the cap.
+
+Two counts are kept for every role, always in step with the recorder:
+
+* boots on the ground: every person present, whatever their status;
+* cap count: what official figures count. A unit counts once it holds the mission: a new
+  unit from its arrival, a relief from the transfer of authority (so the incoming unit of a
+  relief in place is left out, and from the handover the outgoing one is), and never for
+  temporary personnel (``counts_toward_cap: false``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import simpy
+
+from sim.model.recorder import Recorder
+
+ORDERED, STAGED, ARRIVING, IN_COUNTRY, LEAVING, HOME, CANCELLED = (
+    "ordered",
+    "staged",
+    "arriving",
+    "in_country",
+    "leaving",
+    "home",
+    "cancelled",
+)
+
+
+@dataclass(eq=False)
+class Unit:
+    """One unit: what it is, where it is, and what the planner expects of it."""
+
+    uid: str
+    type_name: str
+    role: int
+    size: int
+    counts: bool
+    tour_days: int
+    ready_at: float  # generation (forming and training) finished
+    plan_in: float  # when it is expected to hold the mission
+    tour_end: float  # planned until it arrives, then its arrival plus its tour
+    recalled: simpy.Event
+    settled: simpy.Event  # (reliefs only) took over, or will not: True or False
+    state: str = ORDERED
+    present: int = 0
+    holding: bool = False  # holds the mission (counts toward the cap if ``counts``)
+    relieves: Unit | None = None
+    relief: Unit | None = None
+    decided: bool = False  # its relief has been decided (ordered or not)
+    plan_out: float = math.inf  # when it is expected to stop holding the mission
+    reserved: int = 0  # cap room reserved for it while it flies in
+    notes: dict = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return self.state not in (HOME, CANCELLED)
+
+    @property
+    def boarded(self) -> bool:
+        """Has started to fly in (or later): too late to cancel the order."""
+        return self.state not in (ORDERED, STAGED, CANCELLED)
+
+
+class Force:
+    """The units and the per-role counts, changed only through these methods."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        roles: list[str],
+        recorder: Recorder,
+        bases: list[tuple[str, int]] = (),
+    ) -> None:
+        self.env = env
+        # Bases close in order of their thresholds, the first day the force falls below one.
+        self.open_bases = sorted(bases, key=lambda b: b[1], reverse=True)
+        self.roles = roles
+        self.recorder = recorder
+        self.units: list[Unit] = []
+        self.bog = [0] * len(roles)
+        self.cap_count = [0] * len(roles)
+        self.reserved = 0
+        self._serial: dict[str, int] = {}
+
+    def new_uid(self, type_name: str) -> str:
+        n = self._serial.get(type_name, 0) + 1
+        self._serial[type_name] = n
+        return f"{type_name}-{n:03d}"
+
+    def add(self, unit: Unit) -> None:
+        self.units.append(unit)
+
+    def active(self) -> list[Unit]:
+        self.units = [u for u in self.units if u.active]
+        return self.units
+
+    @property
+    def total_bog(self) -> int:
+        return sum(self.bog)
+
+    @property
+    def total_cap(self) -> int:
+        return sum(self.cap_count)
+
+    def reserve(self, unit: Unit) -> None:
+        """Keep cap room for a unit about to fly in, so two units never claim the same room."""
+        if unit.counts:
+            unit.reserved = unit.size
+            self.reserved += unit.size
+
+    def move(self, unit: Unit, people: int, inbound: bool) -> None:
+        """``people`` of ``unit`` land in (or leave) the country on one flight."""
+        sign = 1 if inbound else -1
+        unit.present += sign * people
+        counted = people if (unit.holding and unit.counts) else 0
+        if inbound and unit.reserved:
+            used = min(unit.reserved, counted)
+            unit.reserved -= used
+            self.reserved -= used
+        self.bog[unit.role] += sign * people
+        self.cap_count[unit.role] += sign * counted
+        self.recorder.change(
+            self.env.now,
+            unit.role,
+            sign * people,
+            sign * counted,
+            arrived=people if inbound else 0,
+            departed=0 if inbound else people,
+        )
+        if not inbound:
+            self.close_bases()
+
+    def place(self, unit: Unit) -> None:
+        """A unit already in the country when the run starts (not an arrival)."""
+        unit.present = unit.size
+        counted = unit.size if (unit.holding and unit.counts) else 0
+        self.bog[unit.role] += unit.size
+        self.cap_count[unit.role] += counted
+        self.recorder.change(self.env.now, unit.role, unit.size, counted)
+
+    def close_bases(self) -> None:
+        total = self.total_bog
+        while self.open_bases and total < self.open_bases[0][1]:
+            name, _ = self.open_bases.pop(0)
+            self.recorder.base_closed[name] = self.env.now
+            self.recorder.log(self.env.now, "base_closed", people=total, detail=name)
+
+    def hold(self, unit: Unit, holding: bool) -> None:
+        """The unit takes (True) or hands over (False) the mission."""
+        if unit.holding == holding:
+            return
+        unit.holding = holding
+        if unit.counts and unit.present:
+            delta = unit.present if holding else -unit.present
+            self.cap_count[unit.role] += delta
+            self.recorder.change(self.env.now, unit.role, 0, delta)
+
+    def release(self, unit: Unit) -> None:
+        """Give back any cap room still reserved for the unit."""
+        self.reserved -= unit.reserved
+        unit.reserved = 0

@@ -1,0 +1,379 @@
+"""The planner: decides which units to send and which to bring home to meet the policy.
+
+It works from a projection: for each unit, the stretch of time it is expected to hold the
+mission (and so count toward the cap). Three kinds of decision use it:
+
+* relief: shortly before a unit's tour ends (early enough for a relief to be formed), send
+  a like-for-like relief if the role is still replaced and the relief keeps the role at or
+  under its target and the force under the cap;
+* build-up: where a role is projected below its target by the time a new unit could
+  arrive, order units, as long as supply lasts and the cap has room from their arrival on;
+* draw-down: where the phase allows early return, recall the excess, cancelling orders
+  not yet on their way first, timed to leave by the deadline (or at once).
+
+It knows only the phases announced so far, and reports when it cannot do what the policy
+asks (``shortfall`` events).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.force import CANCELLED, IN_COUNTRY, Unit
+
+if TYPE_CHECKING:
+    from sim.model.engine import Model
+
+INF = math.inf
+
+
+class Planner:
+    """Relief, build-up and draw-down decisions; see the module docstring."""
+
+    def __init__(self, m: Model) -> None:
+        self.m = m
+        self.env = m.env
+        self.timeline = m.timeline
+        self.force = m.force
+        s = m.scenario
+        self.s = s
+        self.margin = float(s.planning_interval_days)
+        self.overlap = float(s.relief_in_place.overlap_days)
+        self.types_of_role: list[list[str]] = [
+            [name for name, ut in s.unit_types.items() if ut.role == role] for role in s.roles
+        ]
+        self.fp_role = s.roles.index(s.force_protection.role) if s.force_protection else None
+        self._memo: dict[tuple, bool] = {}
+        self._reported: set[tuple] = set()
+
+    # -- projection -------------------------------------------------------------------
+
+    def interval(self, u: Unit) -> tuple[float, float]:
+        """When ``u`` is expected to hold the mission and count toward the cap."""
+        if not u.counts or not u.active:
+            return (INF, INF)
+        if u.decided:
+            end = u.plan_out
+        elif self._assume_relieved(u):
+            end = INF
+        else:
+            end = u.tour_end
+        return (u.plan_in, end)
+
+    def _assume_relieved(self, u: Unit) -> bool:
+        """An undecided unit is expected to be relieved if its role is then replaced."""
+        now = self.env.now
+        i = self.timeline.index(u.tour_end, now)
+        key = (u.role, i, now)
+        if key not in self._memo:
+            target = self.timeline.targets(u.tour_end, self.force.cap_count, now)[u.role]
+            replaced = self.timeline.replaced(u.role, u.tour_end, now)
+            self._memo[key] = replaced and target != 0
+        return self._memo[key]
+
+    def projected(self, role: int | None, t: float, skip: Unit | None = None) -> int:
+        """People expected to count toward the cap at ``t`` (one role, or all)."""
+        total = 0
+        for u in self.force.active():
+            if u is skip or (role is not None and u.role != role):
+                continue
+            a, b = self.interval(u)
+            if a <= t < b:
+                total += u.size
+        return total
+
+    def _profile(self, t0: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Projected total and cap at every date from ``t0`` on where either changes."""
+        spans = [(self.interval(u), u.size) for u in self.force.active()]
+        points = {t0} | {s for s in self.timeline.starts if s > t0}
+        for (a, b), _ in spans:
+            points.update(x for x in (a, b) if t0 < x < INF)
+        times = np.array(sorted(points))
+        totals = np.zeros(len(times), dtype=np.int64)
+        for (a, b), size in spans:
+            totals[(times >= a) & (times < b)] += size
+        now = self.env.now
+        caps = np.array([self.timeline.cap(t, now) for t in times], dtype=np.int64)
+        return times, totals, caps
+
+    # -- reliefs ----------------------------------------------------------------------
+
+    def notice(self, u: Unit) -> float:
+        """How long before the end of a tour its relief must be decided."""
+        lead = self.s.unit_types[u.type_name].lead_time_days
+        return lead + self.overlap + self.margin
+
+    def decide_relief(self, old: Unit) -> None:
+        """Near the end of ``old``'s tour: send a relief, or let the unit go unreplaced."""
+        now, t_end = self.env.now, old.tour_end
+        old.decided = True
+        old.plan_out = t_end
+        if old.recalled.triggered:
+            return
+        why = self._why_not_relieve(old, t_end)
+        if why:
+            self.m.recorder.log(now, "not_relieved", old, detail=why)
+            return
+        type_name = self._pick_type(old)
+        if type_name is None:
+            self._shortfall(old.role, f"no {self.s.roles[old.role]} unit left to relieve {old.uid}")
+            return
+        # A decision due before the run began was taken on time, before the start.
+        ordered_at = min(t_end - self.notice(old), 0.0) if now == 0 else now
+        new = self._order(type_name, t_end - self.overlap, ordered_at, relieves=old)
+        old.relief = new
+
+    def _why_not_relieve(self, old: Unit, t: float) -> str:
+        now = self.env.now
+        if not self.timeline.replaced(old.role, t, now):
+            return "the role is no longer replaced"
+        targets = self.timeline.targets(t, self.force.cap_count, now)
+        total = self.projected(None, t, skip=old) if old.counts else 0
+        target = targets[old.role]
+        if target is not None:
+            others = self.projected(old.role, t, skip=old)
+            if others + old.size > target + old.size / 2 and not self._gap_without(total, targets):
+                return f"role at its target ({others:,} of {target:,.0f} without it)"
+        cap = self.timeline.cap(t, now)
+        if old.counts and total + old.size > cap:
+            return f"no room under the cap ({total:,} of {cap:,} without it)"
+        return ""
+
+    def _gap_without(self, total: int, targets: list[float | None]) -> bool:
+        """Would the force fall short of the phase's total by more than the tolerance?
+
+        A role a little over its target is better than a hole in the force while the units
+        that will take its place are still being formed.
+        """
+        wanted = sum(t for t in targets if t is not None)
+        return total < wanted * (1 - self.s.target_tolerance)
+
+    def _pick_type(self, old: Unit) -> str | None:
+        """Like for like if supply allows, else another type of the same role."""
+        same_kind = [
+            t for t in self.types_of_role[old.role]
+            if self.s.unit_types[t].counts_toward_cap == old.counts
+        ]  # fmt: skip
+        for t in [old.type_name, *same_kind]:
+            if self._available(t):
+                return t
+        return None
+
+    def _available(self, type_name: str) -> bool:
+        supply = self.s.unit_types[type_name].supply
+        if supply is None:
+            return True
+        return sum(1 for u in self.force.active() if u.type_name == type_name) < supply
+
+    def _order(
+        self, type_name: str, arrive_at: float, ordered_at: float, relieves: Unit | None = None
+    ) -> Unit:
+        from sim.model.units import serve  # units imports the planner's users, not the planner
+
+        m, now = self.m, self.env.now
+        ut = self.s.unit_types[type_name]
+        ready = ordered_at + ut.lead_time_days
+        arrive_at = max(arrive_at, ready, now)
+        tour = self.s.tour_days(type_name)
+        plan_in = (
+            arrive_at if relieves is None else max(relieves.tour_end, arrive_at + self.overlap)
+        )
+        u = Unit(
+            uid=m.force.new_uid(type_name),
+            type_name=type_name,
+            role=self.s.roles.index(ut.role),
+            size=ut.size,
+            counts=ut.counts_toward_cap,
+            tour_days=tour,
+            ready_at=ready,
+            plan_in=plan_in,
+            tour_end=arrive_at + tour,
+            recalled=self.env.event(),
+            settled=self.env.event(),
+            relieves=relieves,
+        )
+        u.notes["arrive_at"] = arrive_at
+        m.force.add(u)
+        why = f"relief for {relieves.uid}" if relieves else "to reach the target"
+        m.recorder.log(now, "ordered", u, people=u.size, detail=why)
+        self.env.process(serve(m, u))
+        return u
+
+    # -- phases and reviews -----------------------------------------------------------
+
+    def phase_started(self, index: int) -> None:
+        """A new phase is in force: call off reliefs it no longer wants, then review."""
+        now = self.env.now
+        self._memo.clear()
+        for u in list(self.force.active()):
+            old = u.relieves
+            if (
+                old is not None
+                and not u.boarded
+                and not self.timeline.replaced(old.role, old.tour_end, now)
+            ):
+                self.cancel(u, "the new phase no longer replaces the role")
+        self.review()
+
+    def review(self) -> None:
+        """Draw down where the phase allows early return, then build up toward targets."""
+        self._memo.clear()
+        self._draw_down()
+        self._build_up()
+
+    def _build_up(self) -> None:
+        now = self.env.now
+        profile = None
+        for role, types in enumerate(self.types_of_role):
+            for type_name in types:
+                ut = self.s.unit_types[type_name]
+                if not ut.counts_toward_cap:
+                    continue
+                t_ready = now + ut.lead_time_days + self.margin
+                target = self.timeline.targets(t_ready, self.force.cap_count, now)[role]
+                if target is None:
+                    break
+                have = self._strength_from(role, t_ready)
+                while have + ut.size <= target + ut.size / 2:
+                    if not self._available(type_name):
+                        self._shortfall(role, f"supply of {type_name} exhausted")
+                        break
+                    if profile is None:
+                        profile = self._profile(now)
+                    arrive_at = self._first_room(profile, t_ready, ut.size)
+                    if arrive_at is None:
+                        self._shortfall(role, "no room under the cap for more units")
+                        break
+                    self._order(type_name, arrive_at, now)
+                    have += ut.size
+
+    def _strength_from(self, role: int, t: float) -> int:
+        """People of ``role`` holding the mission at ``t``, plus new units due after ``t``."""
+        later = sum(
+            u.size for u in self.force.active()
+            if u.role == role and u.counts and u.relieves is None and u.plan_in > t
+        )  # fmt: skip
+        return self.projected(role, t) + later
+
+    @staticmethod
+    def _first_room(profile: tuple, t: float, size: int) -> float | None:
+        """The first date from ``t`` on with room under the cap for ``size`` people for good.
+
+        Books the room in ``profile`` so that later orders in the same review see it taken.
+        """
+        times, totals, caps = profile
+        first = max(int(np.searchsorted(times, t, side="right")) - 1, 0)
+        over = totals[first:] + size > caps[first:]
+        if over[-1]:
+            return None
+        j = first + (int(np.flatnonzero(over)[-1]) + 1 if over.any() else 0)
+        totals[j:] += size
+        return max(t, float(times[j]))
+
+    def _draw_down(self) -> None:
+        now = self.env.now
+        i = self.timeline.index(now, now)
+        phase = self.timeline.phases[i]
+        if phase.early_return == "none":
+            return
+        deadline = self.timeline.deadlines[i]
+        when = now if phase.early_return == "immediate" or deadline is None else max(deadline, now)
+        targets = self.timeline.targets(when, self.force.cap_count, now)
+        leaving: list[Unit] = []
+        for role, target in enumerate(targets):
+            if target is None:
+                continue
+            if target == 0:  # everyone goes, temporary personnel too
+                units = [u for u in self.force.active() if u.role == role and u.relieves is None]
+            else:
+                units = [u for u in self.force.active() if u.role == role]
+                units = [u for u in units if self.interval(u)[0] <= when < self.interval(u)[1]]
+            have = sum(u.size for u in units if u.counts)
+            # Orders not yet on their way go first, then the units with most tour left.
+            units.sort(key=lambda u: (u.boarded, -u.tour_end))
+            for u in units:
+                if target > 0 and have - target <= u.size / 2:
+                    break
+                have -= u.size if u.counts else 0
+                if u.boarded:
+                    leaving.append(u)
+                else:
+                    self.cancel(u, "not needed: the phase draws the force down")
+        self._schedule_recalls(leaving, when)
+
+    def _schedule_recalls(self, units: list[Unit], by: float) -> None:
+        """Recall ``units`` so that, at the nominal seat rate, all have flown by ``by``."""
+        now = self.env.now
+        seats = self.m.airlift.nominal_per_day
+        people = 0
+        for u in reversed(units):
+            people += u.present or u.size
+            at = by - math.ceil(people / seats) - self.margin
+            self.recall(u, max(at, now))
+
+    def recall(self, u: Unit, at: float) -> None:
+        """Bring ``u`` home early, leaving at ``at`` (its relief is called off too)."""
+        if u.recalled.triggered or u.notes.get("recall_at", INF) <= at:
+            return
+        u.notes["recall_at"] = at
+        u.decided = True
+        u.plan_out = min(u.plan_out, at)
+        if u.relief is not None:
+            relief = u.relief
+            if relief.boarded:
+                self.recall(relief, at)
+            else:
+                self.cancel(relief, f"{u.uid} recalled")
+        if not u.boarded:
+            self.cancel(u, "recalled before it left")
+            return
+        self.m.recorder.log(
+            self.env.now, "recalled", u, people=u.size, detail=f"leaves day {at:.0f}"
+        )
+        if at <= self.env.now:
+            u.recalled.succeed()
+        else:
+            self.env.timeout(at - self.env.now).callbacks.append(
+                lambda _: u.recalled.triggered or u.recalled.succeed()
+            )
+
+    def cancel(self, u: Unit, why: str) -> None:
+        """Call off a unit that has not yet left for the country."""
+        u.state = CANCELLED
+        old = u.relieves
+        if old is not None:
+            old.relief = None
+            old.plan_out = old.tour_end
+        if not u.settled.triggered:
+            u.settled.succeed(False)
+        self.force.release(u)
+        self.m.recorder.log(self.env.now, "cancelled", u, people=u.size, detail=why)
+
+    # -- leaving ----------------------------------------------------------------------
+
+    def room_for(self, u: Unit) -> bool:
+        """Is there room under today's cap for ``u`` to arrive and count?"""
+        f = self.force
+        return f.total_cap + f.reserved + u.size <= self.timeline.cap(self.env.now)
+
+    def may_leave(self, u: Unit) -> bool:
+        """Force protection leaves only while enough of it stays for those who remain."""
+        if self.fp_role is None or u.role != self.fp_role or not u.holding:
+            return True  # a relieved unit has handed over: nothing to protect
+        others = self.force.total_bog - self.force.bog[self.fp_role]
+        if others == 0:
+            return True
+        staying = sum(
+            v.present for v in self.force.active()
+            if v.role == self.fp_role and v.state == IN_COUNTRY and v is not u
+        )  # fmt: skip
+        return staying >= self.s.force_protection.min_ratio * others
+
+    def _shortfall(self, role: int, why: str) -> None:
+        key = (self.timeline.index(self.env.now), why)
+        if key not in self._reported:
+            self._reported.add(key)
+            self.m.recorder.log(self.env.now, "shortfall", detail=why, role=self.s.roles[role])

@@ -1,0 +1,95 @@
+"""The life of a unit, as a SimPy process: form, fly in, take over, serve, hand over, fly home."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING
+
+from sim.model.force import ARRIVING, CANCELLED, HOME, IN_COUNTRY, LEAVING, STAGED, Unit
+
+if TYPE_CHECKING:
+    from sim.model.engine import Model
+
+
+def serve(m: Model, u: Unit) -> Generator:
+    """A unit ordered by the planner, from its order to its return home."""
+    env = m.env
+    # Form and train, then wait for the planned arrival date.
+    wait = max(u.ready_at, u.notes["arrive_at"]) - env.now
+    if wait > 0:
+        yield env.timeout(wait)
+    if u.state == CANCELLED:
+        return
+    if u.relieves is None and u.counts and not m.scenario.allow_over_cap:
+        # Wait at the staging base until the cap has room for the whole unit.
+        if not m.planner.room_for(u):
+            u.state = STAGED
+            m.recorder.log(
+                env.now, "staged", u, people=u.size, detail="waiting for room under the cap"
+            )
+            while not m.planner.room_for(u):
+                yield env.timeout(1)
+                if u.state == CANCELLED:
+                    return
+        m.force.reserve(u)
+    u.state = ARRIVING
+    if u.relieves is None:
+        m.force.hold(u, True)  # a new unit holds the mission from its arrival
+    yield m.airlift.fly(u, inbound=True)
+    m.force.release(u)
+    u.state = IN_COUNTRY
+    u.tour_end = env.now + u.tour_days
+    m.recorder.log(env.now, "arrived", u, people=u.size)
+    if u.relieves is not None:
+        yield from relieve_in_place(m, u)
+    yield from serve_tour(m, u)
+
+
+def serve_tour(m: Model, u: Unit) -> Generator:
+    """Serve until the tour ends or the unit is recalled; hand over if relieved; go home."""
+    env = m.env
+    if not u.decided:
+        decide_at = u.tour_end - m.planner.notice(u)
+        if decide_at > env.now:
+            yield env.any_of([env.timeout(decide_at - env.now), u.recalled])
+        if not u.decided:
+            m.planner.decide_relief(u)
+    if not u.recalled.triggered and u.tour_end > env.now:
+        yield env.any_of([env.timeout(u.tour_end - env.now), u.recalled])
+    if u.relief is not None:
+        yield u.relief.settled  # stay until the relief has taken over (or will not)
+    yield from go_home(m, u)
+
+
+def relieve_in_place(m: Model, u: Unit) -> Generator:
+    """Overlap with the unit being relieved, then take over the mission from it."""
+    env, old = m.env, u.relieves
+    assert old is not None
+    m.recorder.log(env.now, "relief_in_place", u, people=u.size, detail=f"relieving {old.uid}")
+    handover = max(old.tour_end, env.now + m.planner.overlap)
+    if handover > env.now:
+        yield env.any_of([env.timeout(handover - env.now), u.recalled])
+    if u.recalled.triggered:
+        old.relief = None
+        u.relieves = None
+        u.settled.succeed(False)
+        return
+    m.force.hold(old, False)
+    m.force.hold(u, True)
+    m.recorder.log(env.now, "transfer_of_authority", u, people=u.size, detail=f"from {old.uid}")
+    old.relief = None
+    u.relieves = None
+    u.settled.succeed(True)
+
+
+def go_home(m: Model, u: Unit) -> Generator:
+    """Queue for seats and fly out; force protection waits for those it protects."""
+    env = m.env
+    if not m.planner.may_leave(u):
+        m.recorder.log(env.now, "held", u, detail="protecting those still in the country")
+        while not m.planner.may_leave(u):
+            yield env.timeout(1)
+    u.state = LEAVING
+    yield m.airlift.fly(u, inbound=False)
+    u.state = HOME
+    m.recorder.log(env.now, "departed", u, people=u.size)

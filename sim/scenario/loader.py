@@ -1,0 +1,288 @@
+"""Read scenario YAML into a ``Scenario``, remembering where every key was written.
+
+A file may ``extends:`` another (paths relative to itself); mappings merge key by key and
+anything else (lists included) is replaced whole. Overrides (``--set a.b.0.c=value``) apply
+after that. Every problem becomes one ``ScenarioError`` naming the file, line and key that
+caused it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from sim.errors import ScenarioError
+from sim.scenario.overrides import OVERRIDE, apply_override
+from sim.scenario.schema import Scenario, check
+
+Key = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """Plain data from YAML, with the (file, line) each key path was written at."""
+
+    data: dict[str, Any]
+    where: dict[Key, tuple[str, int | None]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def locate(self, path: Key) -> tuple[str, int | None]:
+        """The file and line of the longest prefix of ``path`` that was written somewhere."""
+        for n in range(len(path), -1, -1):
+            if path[:n] in self.where:
+                return self.where[path[:n]]
+        return (self.files[0] if self.files else "<scenario>", None)
+
+
+def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
+    """Load, merge (``extends:``), override and validate one scenario file."""
+    path = Path(path)
+    doc = read_document(path)
+    doc.data.pop("extends", None)
+    stem = re.sub(r"[^a-z0-9_\-]+", "-", path.stem.lower()).strip("-") or "scenario"
+    if "name" not in doc.data:
+        doc.data["name"] = stem
+    for text in overrides or []:
+        apply_override(doc, text)
+    return validate(doc)
+
+
+def validate(doc: Document) -> Scenario:
+    """Validate merged data; raise the first problem (in file order) as a ScenarioError."""
+    try:
+        scenario = Scenario.model_validate(doc.data)
+    except ValidationError as exc:
+        problems = [_describe(err, doc.data) for err in exc.errors()]
+        _raise_first(problems, doc)
+    problems = check(scenario)
+    if problems:
+        _raise_first(problems, doc)
+    scenario._files = list(doc.files)
+    return scenario
+
+
+def read_document(path: Path, _chain: tuple[Path, ...] = ()) -> Document:
+    """Parse one file and, recursively, the files it extends."""
+    shown = str(path)
+    resolved = path.resolve()
+    if resolved in _chain:
+        raise ScenarioError("`extends` goes round in a circle", file=shown, key="extends")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("no such file", file=shown) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"cannot read the file ({exc})", file=shown) from None
+    root = _parse(text, shown)
+    if root is None:
+        raise ScenarioError("the file is empty; a scenario is a mapping of keys", file=shown)
+    if not isinstance(root, CommentedMap):
+        raise ScenarioError("a scenario must be a mapping of keys", file=shown, line=1)
+    doc = Document(data={}, files=[shown])
+    doc.data = _plain(root, (), shown, doc.where)
+    parent = doc.data.get("extends")
+    if parent is None:
+        return doc
+    if not isinstance(parent, str) or not parent.strip():
+        line = doc.where.get(("extends",), (shown, None))[1]
+        raise ScenarioError("must be the path of another scenario file", file=shown, line=line,
+                            key="extends")  # fmt: skip
+    base_path = path.parent / parent
+    if not base_path.is_file():
+        line = doc.where[("extends",)][1]
+        raise ScenarioError(f"cannot find '{parent}' (looked for {base_path})", file=shown,
+                            line=line, key="extends")  # fmt: skip
+    base = read_document(base_path, (*_chain, resolved))
+    _merge(base, doc, ())
+    base.files = [shown, *base.files]
+    return base
+
+
+def _parse(text: str, shown: str) -> Any:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "not valid YAML"
+        raise ScenarioError(f"bad YAML: {what}", file=shown, line=line) from None
+    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
+        raise ScenarioError(f"bad YAML: {exc}", file=shown) from None
+
+
+def _plain(node: Any, path: Key, shown: str, where: dict) -> Any:
+    """Turn ruamel's round-trip nodes into plain Python, recording each key's line."""
+    if isinstance(node, CommentedMap):
+        out: dict[str, Any] = {}
+        for key in node:
+            line = _line(node, key)
+            if not isinstance(key, str):
+                raise ScenarioError(f"keys must be text, not {key!r}", file=shown, line=line,
+                                    key=_dotted(path) or None)  # fmt: skip
+            where[(*path, key)] = (shown, line)
+            out[key] = _plain(node[key], (*path, key), shown, where)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, item in enumerate(node):
+            where[(*path, i)] = (shown, _line(node, i))
+            items.append(_plain(item, (*path, i), shown, where))
+        return items
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, dt.datetime):
+        return dt.datetime(*node.timetuple()[:6])
+    if isinstance(node, dt.date):
+        return dt.date(node.year, node.month, node.day)
+    line = where.get(path, (shown, None))[1]
+    raise ScenarioError(f"unsupported value {node!r}", file=shown, line=line,
+                        key=_dotted(path) or None)  # fmt: skip
+
+
+def _line(node: CommentedMap | CommentedSeq, key: Any) -> int | None:
+    try:
+        pos = node.lc.key(key) if isinstance(node, CommentedMap) else node.lc.item(key)
+        return pos[0] + 1
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+
+
+def _merge(base: Document, child: Document, path: Key) -> None:
+    """Overlay ``child``'s data (at ``path``) onto ``base`` in place, with positions."""
+    src = _get(child.data, path)
+    dst = _get(base.data, path)
+    for key, value in src.items():
+        sub = (*path, key)
+        if isinstance(value, dict) and isinstance(dst.get(key), dict):
+            base.where[sub] = child.where[sub]
+            _merge(base, child, sub)
+            continue
+        for k in [k for k in base.where if k[: len(sub)] == sub]:
+            del base.where[k]
+        for k, v in child.where.items():
+            if k[: len(sub)] == sub:
+                base.where[k] = v
+        dst[key] = value
+
+
+def _get(data: Any, path: Key) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _dotted(path: Key) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _raise_first(problems: list[tuple[Key, str]], doc: Document) -> typing.NoReturn:
+    def order(item: tuple[Key, str]) -> tuple[int, int, int]:
+        file, line = doc.locate(item[0])
+        from_override = int(file == OVERRIDE)
+        file_rank = doc.files.index(file) if file in doc.files else len(doc.files)
+        return (from_override, file_rank, line or 0)
+
+    problems = sorted(problems, key=order)
+    path, message = problems[0]
+    file, line = doc.locate(path)
+    raise ScenarioError(message, file=file, line=line, key=_dotted(path) or None,
+                        more=len(problems) - 1)  # fmt: skip
+
+
+def _describe(err: Any, data: dict) -> tuple[Key, str]:
+    """A pydantic error as (path into the data, plain message)."""
+    path = _data_path(err["loc"], data)
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        key = path[-1]
+        allowed = _allowed_keys(path[:-1])
+        message = f"unknown key '{key}'"
+        close = difflib.get_close_matches(str(key), allowed, n=1)
+        if close:
+            message += f"; did you mean '{close[0]}'?"
+        elif allowed:
+            message += f" (allowed: {', '.join(allowed)})"
+        return path, message
+    if kind == "missing":
+        return path, f"missing required key '{path[-1]}'"
+    value = err.get("input")
+    shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    message = err["msg"]
+    message = message[0].lower() + message[1:]
+    if kind.endswith("_type") or kind.endswith("_parsing") or kind.startswith("value_error"):
+        message += f", got {shown}"
+    return path, message.replace("Value error, ", "").replace("value error, ", "")
+
+
+def _data_path(loc: tuple, data: Any) -> Key:
+    """Keep the parts of a pydantic location that are keys or indexes of the data."""
+    path: list[str | int] = []
+    node = data
+    for part in loc:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            node = node[part]
+            path.append(part)
+        elif (
+            isinstance(node, dict)
+            and isinstance(part, str)
+            and not part.startswith(("[", "function-"))
+        ):
+            path.append(part)  # a missing key: point at its parent's line
+            node = None
+    return tuple(path)
+
+
+def _allowed_keys(path: Key) -> list[str]:
+    """Field names of the schema model found at ``path`` (empty if not a model)."""
+    model: Any = Scenario
+    for part in path:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            info = model.model_fields.get(str(part))
+            model = _unwrap(info.annotation) if info else None
+        elif typing.get_origin(model) is list:
+            model = _unwrap(typing.get_args(model)[0])
+        elif typing.get_origin(model) is dict:
+            model = _unwrap(typing.get_args(model)[1])
+        else:
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional[...] and Annotated[...] from a type annotation."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        else:
+            return annotation

@@ -1,0 +1,74 @@
+"""Dotted overrides: ``--set policy.phases.1.start=2021-10-01`` changes one value in place.
+
+The value is parsed as YAML, so ``2000`` is a number, ``2021-10-01`` a date, ``false`` a
+boolean, ``[a, b]`` a list and ``null`` removes a setting back to its default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from sim.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from sim.scenario.loader import Document
+
+OVERRIDE = "--set"
+
+
+def parse_override(text: str) -> tuple[tuple[str | int, ...], Any]:
+    """Split ``a.b.0=value`` into a key path and a YAML-parsed value."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ScenarioError(f"expected KEY=VALUE, got {text!r}", file=OVERRIDE)
+    parts = key.split(".")
+    if any(not p for p in parts):
+        raise ScenarioError("empty part in the key", file=OVERRIDE, key=key)
+    path = tuple(int(p) if p.isdigit() else p for p in parts)
+    try:
+        value = YAML(typ="safe", pure=True).load(raw) if raw.strip() else None
+    except (YAMLError, ValueError) as exc:
+        raise ScenarioError(f"value is not valid YAML ({exc})", file=OVERRIDE, key=key) from None
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        value = value.date()
+    return path, value
+
+
+def apply_override(doc: Document, text: str) -> None:
+    """Set one value in ``doc`` (in place) and mark its position as coming from ``--set``."""
+    path, value = parse_override(text)
+    dotted = ".".join(str(p) for p in path)
+    node: Any = doc.data
+    for depth, part in enumerate(path[:-1]):
+        here = ".".join(str(p) for p in path[: depth + 1])
+        if isinstance(node, list):
+            if not isinstance(part, int) or not 0 <= part < len(node):
+                raise ScenarioError(f"'{here}' has no item {part}", file=OVERRIDE, key=dotted)
+            node = node[part]
+        elif isinstance(node, dict):
+            if part not in node or node[part] is None:
+                node[part] = {}
+                doc.where[path[: depth + 1]] = (OVERRIDE, None)
+            node = node[part]
+        else:
+            raise ScenarioError(f"'{here}' is not a mapping or list", file=OVERRIDE, key=dotted)
+    last = path[-1]
+    if isinstance(node, list):
+        if not isinstance(last, int) or not 0 <= last < len(node):
+            raise ScenarioError(f"no item {last} in the list", file=OVERRIDE, key=dotted)
+        node[last] = value
+    elif isinstance(node, dict):
+        if value is None:
+            node.pop(last, None)
+        else:
+            node[last] = value
+    else:
+        raise ScenarioError("the key above this one is not a mapping", file=OVERRIDE, key=dotted)
+    for k in [k for k in doc.where if k[: len(path)] == path]:
+        del doc.where[k]
+    doc.where[path] = (OVERRIDE, None)

@@ -1,0 +1,343 @@
+"""The scenario schema: pydantic models for one policy option, with every default in one place.
+
+Types are checked strictly (a string where a number goes is an error, not a conversion) and
+unknown keys are refused. Rules that tie several fields together (a deadline before its
+start, targets above the cap, a unit type that does not exist) live in ``check()``, which
+returns each problem with the dotted path of the key it concerns, so the loader can point
+at the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+
+Path = tuple[str | int, ...]
+
+
+def _as_date(value: object) -> object:
+    """Accept a YAML date, or an ISO date string (from an override or a quoted date)."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}") from None
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_as_date)]
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=60)]
+Source = Annotated[
+    str | None,
+    Field(description="Where the figures here come from, or 'assumption' and why."),
+]
+People = Annotated[int, Field(ge=0, le=10_000_000)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Rate = Annotated[float, Field(ge=0.0, le=1e9)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+
+class Service(_Model):
+    """A military service and the tour length its units serve."""
+
+    tour_days: int = Field(gt=0, le=3650, description="Length of a unit's tour in the country.")
+    source: Source = None
+
+
+class UnitType(_Model):
+    """A kind of unit that can be sent: its role, size, service and how it is generated."""
+
+    role: Name = Field(description="One of the scenario's `roles`.")
+    service: Name = Field(description="One of the scenario's `services`; sets the tour length.")
+    size: int = Field(gt=0, le=1_000_000, description="People in one unit.")
+    tour_days: int | None = Field(
+        default=None, gt=0, le=3650, description="Overrides the service's tour length."
+    )
+    lead_time_days: int = Field(
+        default=0, ge=0, le=3650, description="Days to form and train a unit before it can deploy."
+    )
+    supply: int | None = Field(
+        default=None,
+        gt=0,
+        le=1_000_000,
+        description="Most units of this type deployed or in generation at once (none: no limit).",
+    )
+    counts_toward_cap: bool = Field(
+        default=True,
+        description="False for temporary personnel, whom official figures leave out.",
+    )
+    description: str | None = None
+    source: Source = None
+
+
+class InitialUnits(_Model):
+    """Units of one type in the country when the scenario starts (tours evenly staggered)."""
+
+    unit_type: Name
+    count: int = Field(ge=0, le=100_000)
+    source: Source = None
+
+
+class ReliefInPlace(_Model):
+    """How a unit hands over to the unit that relieves it."""
+
+    overlap_days: int = Field(
+        default=14, ge=0, le=365, description="Days both units are in the country."
+    )
+    source: Source = None
+
+
+class Airlift(_Model):
+    """Seats for people flying in and out (each way); arrivals and departures queue for them.
+
+    Give either ``seats_per_day`` or both ``seats_per_sortie`` and ``sorties_per_week``.
+    """
+
+    seats_per_day: float | None = Field(default=None, gt=0, le=1e7)
+    seats_per_sortie: int | None = Field(default=None, gt=0, le=10_000)
+    sorties_per_week: float | None = Field(default=None, gt=0, le=10_000)
+    cancel_probability: float = Field(
+        default=0.0, ge=0.0, lt=1.0, description="Chance a flight is lost (weather, maintenance)."
+    )
+    source: Source = None
+
+
+class Threat(_Model):
+    """Attacks on the force: a random process with a rate set here or by the phase."""
+
+    attacks_per_month: Rate
+    casualties_per_attack: Rate = Field(description="Mean casualties per attack (Poisson).")
+    exposure: dict[Name, Rate] = Field(
+        default_factory=dict,
+        description="Relative chance per person that an attack hits a role (default 1).",
+    )
+    source: Source = None
+
+
+class BaseSite(_Model):
+    """A base whose fixed running cost stops only when it closes."""
+
+    annual_cost_usd: Rate
+    closes_below: People = Field(
+        default=1, description="The base closes the first day boots on the ground fall below this."
+    )
+    source: Source = None
+
+
+class Cost(_Model):
+    """Cost per troop-year by role, plus the fixed costs of bases."""
+
+    per_troop_year_usd: dict[Name, Rate] = Field(default_factory=dict)
+    default_per_troop_year_usd: Rate = Field(description="For roles not listed above.")
+    bases: dict[Name, BaseSite] = Field(default_factory=dict)
+    source: Source = None
+
+
+class ForceProtection(_Model):
+    """Force protection stays until the units it protects have gone."""
+
+    role: Name = "force_protection"
+    min_ratio: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=100.0,
+        description="Force-protection people kept per other person still in the country.",
+    )
+    source: Source = None
+
+
+class Phase(_Model):
+    """One phase of the policy: from ``start``, aim for these targets; meet them by ``deadline``.
+
+    Targets are given as ``targets`` (people by role), or as ``mix`` (shares by role) of
+    ``total`` (default: ``fill`` times the cap). With ``total`` alone the current mix is kept.
+    With none of them, the phase holds the force as it is (like-for-like reliefs).
+    """
+
+    name: str = Field(min_length=1, max_length=80)
+    start: Day
+    deadline: Day | None = Field(default=None, description="When the targets must be met.")
+    announced: Day | None = Field(
+        default=None, description="When planners learn of the phase (default: its start)."
+    )
+    cap: People | None = Field(default=None, description="Cap in this phase (default: `cap`).")
+    total: People | None = None
+    mix: dict[Name, Share] | None = None
+    targets: dict[Name, People] | None = None
+    replace: dict[Name, bool] = Field(
+        default_factory=dict,
+        description="Whether units of a role are relieved at the end of their tours (default yes).",
+    )
+    early_return: Literal["none", "as_needed", "immediate"] = Field(
+        default="none",
+        description=(
+            "none: units leave only when their tours end; as_needed: recall units so the "
+            "targets are met by the deadline; immediate: recall the excess now."
+        ),
+    )
+    attacks_per_month: Rate | None = Field(default=None, description="Overrides `threat`.")
+    description: str | None = None
+    source: Source = None
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "_", self.name.lower()).strip("_") or "phase"
+
+
+class Policy(_Model):
+    """The policy as ordered phases."""
+
+    phases: list[Phase] = Field(min_length=1)
+    source: Source = None
+
+
+class Scenario(_Model):
+    """One policy option: the force, the world it operates in, and the policy's phases."""
+
+    name: Name = Field(description="Short name; defaults to the file name.")
+    title: str | None = None
+    description: str = ""
+    extends: str | None = Field(
+        default=None, description="Another scenario file whose values this one starts from."
+    )
+    start: Day
+    end: Day
+    cap: People = Field(description="Most people the official count may show.")
+    fill: float = Field(
+        default=0.98,
+        gt=0.0,
+        le=1.0,
+        description="Share of the cap the planner fills when a phase gives no total.",
+    )
+    target_tolerance: Share = Field(
+        default=0.05, description="How close to a target counts as meeting it (share of total)."
+    )
+    allow_over_cap: bool = Field(
+        default=False, description="Let units arrive even when the cap has no room for them."
+    )
+    planning_interval_days: int = Field(
+        default=7, gt=0, le=365, description="How often the planner reviews the force."
+    )
+    roles: list[Name] = Field(min_length=1)
+    services: dict[Name, Service]
+    unit_types: dict[Name, UnitType] = Field(min_length=1)
+    initial_force: list[InitialUnits] = Field(default_factory=list)
+    relief_in_place: ReliefInPlace = Field(default_factory=ReliefInPlace)
+    airlift: Airlift
+    threat: Threat
+    cost: Cost
+    force_protection: ForceProtection | None = None
+    policy: Policy
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="Citations that `source` fields may refer to by key."
+    )
+
+    _files: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def files(self) -> list[str]:
+        """The files this scenario was read from, itself first, then what it extends."""
+        return list(self._files)
+
+    def tour_days(self, unit_type: str) -> int:
+        ut = self.unit_types[unit_type]
+        return ut.tour_days or self.services[ut.service].tour_days
+
+    def phase_cap(self, index: int) -> int:
+        phase = self.policy.phases[index]
+        return self.cap if phase.cap is None else phase.cap
+
+
+def check(s: Scenario) -> list[tuple[Path, str]]:
+    """Rules across fields. Returns (path, message) for each problem, in file order."""
+    problems: list[tuple[Path, str]] = []
+
+    def bad(path: Path, message: str) -> None:
+        problems.append((path, message))
+
+    roles = set(s.roles)
+
+    def known_roles(mapping: dict[str, object] | None, path: Path) -> None:
+        for role in mapping or {}:
+            if role not in roles:
+                bad((*path, role), f"unknown role '{role}' (roles: {', '.join(s.roles)})")
+
+    if s.end <= s.start:
+        bad(("end",), f"the scenario ends ({s.end}) on or before it starts ({s.start})")
+    if len(roles) != len(s.roles):
+        bad(("roles",), "each role may be listed once")
+    for name, ut in s.unit_types.items():
+        if ut.role not in roles:
+            bad(("unit_types", name, "role"), f"unknown role '{ut.role}'")
+        if ut.service not in s.services:
+            bad(("unit_types", name, "service"), f"unknown service '{ut.service}'")
+    counts: dict[str, int] = {}
+    for i, group in enumerate(s.initial_force):
+        if group.unit_type not in s.unit_types:
+            bad(("initial_force", i, "unit_type"), f"unknown unit type '{group.unit_type}'")
+        counts[group.unit_type] = counts.get(group.unit_type, 0) + group.count
+    for name, n in counts.items():
+        supply = s.unit_types[name].supply if name in s.unit_types else None
+        if supply is not None and n > supply:
+            bad(
+                ("unit_types", name, "supply"),
+                f"{n} units start in the country, supply is {supply}",
+            )
+
+    a = s.airlift
+    by_sortie = a.seats_per_sortie is not None or a.sorties_per_week is not None
+    if a.seats_per_day is not None and by_sortie:
+        bad(("airlift",), "give seats_per_day, or seats_per_sortie and sorties_per_week, not both")
+    elif a.seats_per_day is None and (a.seats_per_sortie is None or a.sorties_per_week is None):
+        bad(("airlift",), "give seats_per_day, or both seats_per_sortie and sorties_per_week")
+
+    known_roles(s.threat.exposure, ("threat", "exposure"))
+    known_roles(s.cost.per_troop_year_usd, ("cost", "per_troop_year_usd"))
+    if s.force_protection and s.force_protection.role not in roles:
+        bad(("force_protection", "role"), f"unknown role '{s.force_protection.role}'")
+
+    phases = s.policy.phases
+    if phases and phases[0].start > s.start:
+        bad(("policy", "phases", 0, "start"), "the first phase must start on or before `start`")
+    for i, p in enumerate(phases):
+        at: Path = ("policy", "phases", i)
+        if p.start >= s.end:
+            bad((*at, "start"), f"the phase starts ({p.start}) after the scenario ends ({s.end})")
+        if i and p.start <= phases[i - 1].start:
+            bad((*at, "start"), f"phases must be in order: starts {p.start}, before the one above")
+        if p.announced is not None and p.announced > p.start:
+            bad((*at, "announced"), "a phase cannot be announced after it starts")
+        if p.deadline is not None:
+            if p.deadline < p.start:
+                bad(
+                    (*at, "deadline"), f"the phase ends ({p.deadline}) before it starts ({p.start})"
+                )
+            elif i + 1 < len(phases) and p.deadline > phases[i + 1].start:
+                bad((*at, "deadline"), "the deadline falls after the next phase has started")
+        known_roles(p.mix, (*at, "mix"))
+        known_roles(p.targets, (*at, "targets"))
+        known_roles(p.replace, (*at, "replace"))
+        cap = s.phase_cap(i)
+        if p.mix is not None and p.targets is not None:
+            bad((*at, "mix"), "give mix or targets, not both")
+        if p.mix is not None and abs(sum(p.mix.values()) - 1.0) > 1e-3:
+            bad((*at, "mix"), f"shares add up to {sum(p.mix.values()):.3f}, not 1")
+        if p.total is not None and p.total > cap:
+            bad((*at, "total"), f"target of {p.total:,} is above the cap of {cap:,}")
+        if p.targets is not None:
+            if p.total is not None:
+                bad((*at, "targets"), "give targets or total, not both")
+            elif sum(p.targets.values()) > cap:
+                total = sum(p.targets.values())
+                bad((*at, "targets"), f"targets add up to {total:,}, above the cap of {cap:,}")
+    return problems
