@@ -30,7 +30,7 @@ class ScenarioError(SimError):
         key: str | None = None,
         more: int = 0,
     ) -> None:
-        self.message = message
+        self.message = " ".join(str(message).split())  # always one line
         self.file = str(file) if file is not None else None
         self.line = line
         self.key = key

@@ -3,9 +3,11 @@ in takes people out on its way back).
 
 Units queue for seats, first come first served; a unit larger than a day's seats moves
 over several days, and its people count where they are. Departures board first, so the
-room they leave under the cap is there for the day's arrivals. Seats per day, and which flights are lost, are drawn once for the
-whole run from the ``airlift`` stream, so two scenarios with the same airlift see the same
-flights whatever else differs.
+room they leave under the cap is there for the day's arrivals.
+
+Seats per day, and which flights are lost, are drawn once for the whole run from the
+``airlift`` stream, so two scenarios with the same airlift see the same flights whatever
+else differs.
 """
 
 from __future__ import annotations

@@ -20,7 +20,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.scalarbool import ScalarBoolean
 
 from sim.errors import ScenarioError
 from sim.scenario.overrides import OVERRIDE, apply_override
@@ -38,7 +41,14 @@ class Document:
     files: list[str] = field(default_factory=list)
 
     def locate(self, path: Key) -> tuple[str, int | None]:
-        """The file and line of the longest prefix of ``path`` that was written somewhere."""
+        """The file and line of the longest prefix of ``path`` that was written somewhere.
+
+        A problem with a mapping that an override changed is the override's.
+        """
+        if path and any(
+            file == OVERRIDE and key[: len(path)] == path for key, (file, _) in self.where.items()
+        ):
+            return (OVERRIDE, None)
         for n in range(len(path), -1, -1):
             if path[:n] in self.where:
                 return self.where[path[:n]]
@@ -50,7 +60,10 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
     path = Path(path)
     doc = read_document(path)
     doc.data.pop("extends", None)
-    stem = re.sub(r"[^a-z0-9_\-]+", "-", path.stem.lower()).strip("-") or "scenario"
+    stem = re.sub(r"[^a-z0-9_\-]+", "-", path.stem.lower()).strip("-_")
+    if not stem[:1].isalpha():
+        stem = f"scenario-{stem}".rstrip("-")
+    stem = stem[:60].rstrip("-_")
     if "name" not in doc.data:
         doc.data["name"] = stem
     for text in overrides or []:
@@ -63,8 +76,10 @@ def validate(doc: Document) -> Scenario:
     try:
         scenario = Scenario.model_validate(doc.data)
     except ValidationError as exc:
-        problems = [_describe(err, doc.data) for err in exc.errors()]
+        problems = _without_typo_twins([_describe(err, doc.data) for err in exc.errors()])
         _raise_first(problems, doc)
+    except RecursionError:
+        raise ScenarioError("values are nested too deeply", file=doc.files[0]) from None
     problems = check(scenario)
     if problems:
         _raise_first(problems, doc)
@@ -76,8 +91,6 @@ def read_document(path: Path, _chain: tuple[Path, ...] = ()) -> Document:
     """Parse one file and, recursively, the files it extends."""
     shown = str(path)
     resolved = path.resolve()
-    if resolved in _chain:
-        raise ScenarioError("`extends` goes round in a circle", file=shown, key="extends")
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -85,6 +98,13 @@ def read_document(path: Path, _chain: tuple[Path, ...] = ()) -> Document:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"cannot read the file ({exc})", file=shown) from None
     root = _parse(text, shown)
+    try:
+        return _document(root, path, shown, (*_chain, resolved))
+    except RecursionError:
+        raise ScenarioError("values are nested too deeply", file=shown) from None
+
+
+def _document(root: Any, path: Path, shown: str, chain: tuple[Path, ...]) -> Document:
     if root is None:
         raise ScenarioError("the file is empty; a scenario is a mapping of keys", file=shown)
     if not isinstance(root, CommentedMap):
@@ -99,28 +119,73 @@ def read_document(path: Path, _chain: tuple[Path, ...] = ()) -> Document:
         raise ScenarioError("must be the path of another scenario file", file=shown, line=line,
                             key="extends")  # fmt: skip
     base_path = path.parent / parent
+    line = doc.where[("extends",)][1]
     if not base_path.is_file():
-        line = doc.where[("extends",)][1]
         raise ScenarioError(f"cannot find '{parent}' (looked for {base_path})", file=shown,
                             line=line, key="extends")  # fmt: skip
-    base = read_document(base_path, (*_chain, resolved))
+    if base_path.resolve() in chain:
+        raise ScenarioError(f"'{parent}' is already in the chain of `extends`: a circle",
+                            file=shown, line=line, key="extends")  # fmt: skip
+    base = read_document(base_path, chain)
     _merge(base, doc, ())
     base.files = [shown, *base.files]
     return base
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that says where a value it cannot build was written."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ConstructorError(None, None, f"cannot read this value ({exc})",
+                                   node.start_mark) from None  # fmt: skip
+
+
+# Errors about a construct left open are best shown where the construct starts.
+_OPENED = ("while parsing a flow", "while scanning a quoted", "while scanning a block")
+
+
 def _parse(text: str, shown: str) -> Any:
     yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
+    n_lines = max(text.count("\n") + (0 if text.endswith("\n") else 1), 1)
     try:
         return yaml.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        opened = str(exc.context or "").startswith(_OPENED)
+        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+        line = min(mark.line + 1, n_lines) if mark is not None else None
         what = " ".join(str(p) for p in (exc.context, exc.problem) if p) or "not valid YAML"
-        raise ScenarioError(f"bad YAML: {what}", file=shown, line=line) from None
+        key = _key_at(yaml, text, line) if isinstance(exc, ConstructorError) else None
+        raise ScenarioError(f"bad YAML: {what}", file=shown, line=line, key=key) from None
+    except RecursionError:
+        raise ScenarioError("bad YAML: nested too deeply", file=shown) from None
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:
         raise ScenarioError(f"bad YAML: {exc}", file=shown) from None
+
+
+def _key_at(yaml: YAML, text: str, line: int | None) -> str | None:
+    """The dotted key whose value starts on ``line`` (the text already parses as YAML)."""
+    if line is None:
+        return None
+    try:
+        node = yaml.compose(text)
+    except (YAMLError, RecursionError):
+        return None
+    stack: list[tuple[Any, Key]] = [(node, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, MappingNode):
+            for k, v in node.value:
+                stack.append((v, (*path, getattr(k, "value", "?"))))
+        elif isinstance(node, SequenceNode):
+            stack.extend((v, (*path, i)) for i, v in enumerate(node.value))
+        elif node.start_mark.line + 1 == line and path:
+            return _dotted(path)
+    return None
 
 
 def _plain(node: Any, path: Key, shown: str, where: dict) -> Any:
@@ -143,6 +208,8 @@ def _plain(node: Any, path: Key, shown: str, where: dict) -> Any:
         return items
     if isinstance(node, bool) or node is None:
         return node
+    if isinstance(node, ScalarBoolean):  # a boolean with an anchor
+        return bool(node)
     if isinstance(node, int):
         return int(node)
     if isinstance(node, float):
@@ -208,6 +275,22 @@ def _raise_first(problems: list[tuple[Key, str]], doc: Document) -> typing.NoRet
                         more=len(problems) - 1)  # fmt: skip
 
 
+def _without_typo_twins(problems: list[tuple[Key, str]]) -> list[tuple[Key, str]]:
+    """Drop "missing 'start'" where the same mapping has an unknown key close to 'start':
+    the typo is the problem to show, and it already says "did you mean"."""
+    unknown = {
+        (path[:-1], str(path[-1])) for path, msg in problems if msg.startswith("unknown key")
+    }
+    kept = []
+    for path, message in problems:
+        if message.startswith("missing required key"):
+            near = [k for parent, k in unknown if parent == path[:-1]]
+            if difflib.get_close_matches(str(path[-1]), near, n=1):
+                continue
+        kept.append((path, message))
+    return kept
+
+
 def _describe(err: Any, data: dict) -> tuple[Key, str]:
     """A pydantic error as (path into the data, plain message)."""
     path = _data_path(err["loc"], data)
@@ -230,7 +313,8 @@ def _describe(err: Any, data: dict) -> tuple[Key, str]:
         shown = shown[:37] + "..."
     message = err["msg"]
     message = message[0].lower() + message[1:]
-    if kind.endswith("_type") or kind.endswith("_parsing") or kind.startswith("value_error"):
+    needs_value = kind.endswith(("_type", "_parsing")) or kind.startswith("value_error")
+    if needs_value and "got " not in message:
         message += f", got {shown}"
     return path, message.replace("Value error, ", "").replace("value error, ", "")
 

@@ -25,15 +25,19 @@ def parse_override(text: str) -> tuple[tuple[str | int, ...], Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise ScenarioError(f"expected KEY=VALUE, got {text!r}", file=OVERRIDE)
+        raise ScenarioError(f"expected KEY=VALUE, got {text!r}", file=OVERRIDE, key=key or None)
+    if key == "extends":
+        raise ScenarioError("cannot be overridden; write it in the file", file=OVERRIDE, key=key)
     parts = key.split(".")
     if any(not p for p in parts):
         raise ScenarioError("empty part in the key", file=OVERRIDE, key=key)
     path = tuple(int(p) if p.isdigit() else p for p in parts)
     try:
         value = YAML(typ="safe", pure=True).load(raw) if raw.strip() else None
-    except (YAMLError, ValueError) as exc:
+    except (YAMLError, ValueError, TypeError, OverflowError) as exc:
         raise ScenarioError(f"value is not valid YAML ({exc})", file=OVERRIDE, key=key) from None
+    except RecursionError:
+        raise ScenarioError("value is nested too deeply", file=OVERRIDE, key=key) from None
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
     return path, value
@@ -48,7 +52,9 @@ def apply_override(doc: Document, text: str) -> None:
         here = ".".join(str(p) for p in path[: depth + 1])
         if isinstance(node, list):
             if not isinstance(part, int) or not 0 <= part < len(node):
-                raise ScenarioError(f"'{here}' has no item {part}", file=OVERRIDE, key=dotted)
+                holder = ".".join(str(p) for p in path[:depth]) or "the scenario"
+                message = f"'{holder}' has no item {part} (it has {len(node)})"
+                raise ScenarioError(message, file=OVERRIDE, key=dotted)
             node = node[part]
         elif isinstance(node, dict):
             if part not in node or node[part] is None:
@@ -60,7 +66,9 @@ def apply_override(doc: Document, text: str) -> None:
     last = path[-1]
     if isinstance(node, list):
         if not isinstance(last, int) or not 0 <= last < len(node):
-            raise ScenarioError(f"no item {last} in the list", file=OVERRIDE, key=dotted)
+            holder = ".".join(str(p) for p in path[:-1])
+            message = f"'{holder}' has no item {last} (it has {len(node)})"
+            raise ScenarioError(message, file=OVERRIDE, key=dotted)
         node[last] = value
     elif isinstance(node, dict):
         if value is None:

@@ -238,6 +238,7 @@ class Scenario(_Model):
     cost: Cost
     force_protection: ForceProtection | None = None
     policy: Policy
+    source: Source = None
     sources: dict[str, str] = Field(
         default_factory=dict, description="Citations that `source` fields may refer to by key."
     )

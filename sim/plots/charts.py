@@ -1,0 +1,366 @@
+"""Chart functions: the tidy time series (and phases) in, a matplotlib ``Figure`` out.
+
+Each chart shows one scenario. With several replications in the frame, a chart shows
+their mean (stacked charts) or their median with a 5-95% band (line charts) and says so
+in its subtitle. Charts never run the model and never write files; :func:`save` does.
+
+>>> from sim.results.tables import phases_table
+>>> run = sim.simulate(sim.load_scenario("scenarios/advisory.yaml"), seed=0)
+>>> fig = composition(run.timeseries, phases_table(run.scenario))
+>>> save(fig, "charts/advisory-composition")  # charts/advisory-composition.png and .svg
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from sim.plots.style import (
+    GAP_SHADE,
+    LINES,
+    decorate,
+    fill_kwargs,
+    finish,
+    mark_phases,
+    new_figure,
+    role_label,
+    role_styles,
+    style_context,
+    to_datenum,
+)
+
+__all__ = ["FORMATS", "MEASURES", "composition", "movements", "save", "total_vs_cap"]
+
+MEASURES = {"cap_count": "cap count", "boots_on_ground": "boots on the ground"}
+FORMATS = ("png", "svg", "pdf")
+DPI = 200
+# No creation dates in the files, so that the same chart gives the same bytes.
+_METADATA: dict[str, dict[str, None]] = {
+    "png": {},
+    "svg": {"Date": None},
+    "pdf": {"CreationDate": None},
+}
+_LABELS = {
+    "boots_on_ground": "Boots on the ground",
+    "cap_count": "Cap count (official figure)",
+}
+_GAP_LABEL = "Gap: relief in place and temporary personnel"
+
+
+def _one_scenario(ts: pd.DataFrame, scenario: str | None) -> tuple[str, pd.DataFrame]:
+    names = [str(n) for n in pd.unique(ts["scenario"])]
+    if not names:
+        raise ValueError("the time series is empty: nothing to chart")
+    if scenario is None:
+        if len(names) > 1:
+            raise ValueError(
+                f"the time series holds {len(names)} scenarios ({', '.join(names)}); "
+                "choose one with scenario="
+            )
+        scenario = names[0]
+    elif scenario not in names:
+        raise ValueError(f"no scenario '{scenario}' in the time series ({', '.join(names)})")
+    return scenario, ts[ts["scenario"] == scenario]
+
+
+def _phases_of(phases: pd.DataFrame | None, scenario: str) -> pd.DataFrame | None:
+    if phases is None:
+        return None
+    if "scenario" in phases:
+        phases = phases[phases["scenario"] == scenario]
+    return phases.sort_values("start")
+
+
+def _roles(frame: pd.DataFrame) -> list[str]:
+    """Roles in the scenario's order (the categories) when the column is categorical."""
+    present = set(frame["role"])
+    if isinstance(frame["role"].dtype, pd.CategoricalDtype):
+        return [r for r in frame["role"].cat.categories if r in present]
+    return list(pd.unique(frame["role"]))
+
+
+def _replications(frame: pd.DataFrame) -> int:
+    return int(frame["replication"].nunique())
+
+
+def _mean_wide(frame: pd.DataFrame, index: str, column: str, roles: list[str]) -> pd.DataFrame:
+    """Mean over replications of ``column``, one row per ``index`` value, a column per role."""
+    per_rep = frame.groupby([index, "role", "replication"], observed=True)[column].sum()
+    wide = per_rep.groupby(level=[index, "role"], observed=True).mean().unstack("role")
+    return wide.reindex(columns=roles).fillna(0.0)
+
+
+def _draw_cap(ax: Axes, phases: pd.DataFrame | None, first: object, last: object) -> None:
+    """The cap as a step line: each phase's cap from its start until the next phase's."""
+    if phases is None or phases.empty or "cap" not in phases:
+        return
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    starts = pd.to_datetime(phases["start"])
+    keep = (starts <= last).to_numpy() & phases["cap"].notna().to_numpy()
+    if not keep.any():
+        return
+    # A phase that began before the chart does so at its first date; of several, the last.
+    caps = pd.Series(phases["cap"].to_numpy(float)[keep], index=starts[keep].clip(lower=first))
+    caps = caps.groupby(level=0).last()
+    x = to_datenum([*caps.index, last])
+    y = [*caps.to_numpy(), caps.iloc[-1]]
+    ax.step(x, y, where="post", label="Cap", zorder=4, **LINES["cap"])
+
+
+def _draw_measure(ax: Axes, x: np.ndarray, per_rep: pd.DataFrame, measure: str) -> np.ndarray:
+    """A daily total as a line; for several replications the median and a 5-95% band."""
+    line, label = LINES[measure], _LABELS[measure]
+    values = per_rep.to_numpy(float)
+    if values.shape[1] == 1:
+        ax.plot(x, values[:, 0], label=label, zorder=3, **line)
+        return values[:, 0]
+    low, median, high = np.nanquantile(values, [0.05, 0.5, 0.95], axis=1)
+    ax.fill_between(  # outlined in the line's style, so that it reads in greyscale
+        x,
+        low,
+        high,
+        facecolor=line["color"],
+        alpha=0.25,
+        edgecolor=line["color"],
+        linestyle=line["linestyle"],
+        linewidth=0.7,
+        zorder=2,
+        label=f"{label.split(' (')[0]}, 5–95% of replications",
+    )
+    ax.plot(x, median, label=f"{label}, median", zorder=3, **line)
+    return median
+
+
+def _draw_weekly_bars(
+    ax: Axes, left: np.ndarray, arrivals: pd.DataFrame, departures: pd.DataFrame
+) -> None:
+    """Arrivals stacked up from zero and departures down from it, a role to a layer."""
+    styles = role_styles(arrivals.columns)
+    up, down = np.zeros(len(left)), np.zeros(len(left))
+    for role in arrivals.columns:
+        a, d = arrivals[role].to_numpy(float), departures[role].to_numpy(float)
+        common = {"width": 6.0, "align": "edge", "linewidth": 0.5, **fill_kwargs(styles[role])}
+        # Zero-height bars would still draw their outline along the stack.
+        arrive, leave = a > 0, d > 0
+        label = {"label": role_label(role)}
+        if arrive.any():
+            ax.bar(left[arrive], a[arrive], bottom=up[arrive], **label, **common)
+            label = {}
+        if leave.any():
+            ax.bar(left[leave], -d[leave], bottom=-down[leave], **label, **common)
+        up, down = up + a, down + d
+    ax.axhline(0, color="#333333", linewidth=0.8, zorder=3)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
+
+
+def _part_weeks(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """Subtitle note when the run starts after a Monday or ends before a Sunday."""
+    parts = [
+        which
+        for which, partial in (("first", first.day_of_week != 0), ("last", last.day_of_week != 6))
+        if partial
+    ]
+    if not parts:
+        return ""
+    return f"; {' and '.join(parts)} week{'s' if len(parts) > 1 else ''} only partly in the run"
+
+
+def _title(title: str | None, default: str) -> str:
+    return default if title is None else title
+
+
+def _footer(footer: str | None, scenario: str) -> str:
+    return f"Source: sim model run; scenario {scenario}" if footer is None else footer
+
+
+def composition(
+    ts: pd.DataFrame,
+    phases: pd.DataFrame | None = None,
+    *,
+    scenario: str | None = None,
+    measure: str = "cap_count",
+    title: str | None = None,
+    footer: str | None = None,
+) -> Figure:
+    """Stacked area of people by role per day, with the cap and the phases when given.
+
+    ``measure`` is ``"cap_count"`` (what the official figure counts) or
+    ``"boots_on_ground"`` (everyone present). With several replications the stack is the
+    mean per date and role. ``footer=""`` leaves the footer out.
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure '{measure}'; use one of {', '.join(MEASURES)}")
+    name, frame = _one_scenario(ts, scenario)
+    roles = _roles(frame)
+    wide = _mean_wide(frame, "date", measure, roles)
+    phases = _phases_of(phases, name)
+    n = _replications(frame)
+    with style_context():
+        fig, ax = new_figure()
+        x = to_datenum(wide.index)
+        styles = role_styles(roles)
+        bottom = np.zeros(len(wide))
+        for role in roles:
+            top = bottom + wide[role].to_numpy(float)
+            ax.fill_between(
+                x, bottom, top, linewidth=0.5, label=role_label(role), **fill_kwargs(styles[role])
+            )
+            bottom = top
+        _draw_cap(ax, phases, wide.index[0], wide.index[-1])
+        ax.set_xlim(x[0], x[-1])
+        ax.set_ylim(bottom=0)
+        subtitle = f"People by role at the end of each day, {MEASURES[measure]}"
+        if measure == "cap_count":
+            subtitle += (
+                " (excludes incoming units during a relief in place, and temporary personnel)"
+            )
+        if n > 1:
+            subtitle += f"; mean of {n} replications"
+        decorate(
+            fig,
+            ax,
+            title=_title(title, f"Force composition by role: {name}"),
+            subtitle=subtitle,
+            ylabel=f"People ({MEASURES[measure]})",
+            footer=_footer(footer, name),
+            legend_reverse=True,
+        )
+        return finish(fig, ax, mark_phases(ax, phases, wide.index[0], wide.index[-1]))
+
+
+def total_vs_cap(
+    ts: pd.DataFrame,
+    phases: pd.DataFrame | None = None,
+    *,
+    scenario: str | None = None,
+    title: str | None = None,
+    footer: str | None = None,
+) -> Figure:
+    """Total boots on the ground and cap count per day, the gap between them shaded.
+
+    With several replications each measure is drawn as its median per day with a band
+    from the 5th to the 95th percentile of the replications.
+    """
+    name, frame = _one_scenario(ts, scenario)
+    phases = _phases_of(phases, name)
+    totals = frame.groupby(["date", "replication"])[list(_LABELS)].sum()
+    n = _replications(frame)
+    with style_context():
+        fig, ax = new_figure()
+        dates = totals.index.unique("date")
+        x = to_datenum(dates)
+        middle = {
+            measure: _draw_measure(ax, x, totals[measure].unstack("replication"), measure)
+            for measure in _LABELS
+        }
+        ax.fill_between(
+            x,
+            middle["cap_count"],
+            middle["boots_on_ground"],
+            label=_GAP_LABEL,
+            zorder=1,
+            **GAP_SHADE,
+        )
+        _draw_cap(ax, phases, dates[0], dates[-1])
+        ax.set_xlim(x[0], x[-1])
+        subtitle = "People at the end of each day, all roles"
+        if n > 1:
+            subtitle += f"; lines are medians of {n} replications, bands 5–95%"
+        decorate(
+            fig,
+            ax,
+            title=_title(title, f"Boots on the ground and the cap count: {name}"),
+            subtitle=subtitle,
+            ylabel="People (all roles)",
+            footer=_footer(footer, name),
+        )
+        return finish(fig, ax, mark_phases(ax, phases, dates[0], dates[-1]))
+
+
+def movements(
+    ts: pd.DataFrame,
+    phases: pd.DataFrame | None = None,
+    *,
+    scenario: str | None = None,
+    title: str | None = None,
+    footer: str | None = None,
+) -> Figure:
+    """People arriving (bars above zero) and leaving (below zero) per ISO week, by role.
+
+    Weeks run Monday to Sunday; each bar spans its week. With several replications the
+    bars are the mean per week and role.
+    """
+    name, frame = _one_scenario(ts, scenario)
+    roles = _roles(frame)
+    phases = _phases_of(phases, name)
+    dates = pd.DatetimeIndex(frame["date"])
+    frame = frame.assign(week=(dates - pd.to_timedelta(dates.day_of_week, unit="D")).normalize())
+    arrivals = _mean_wide(frame, "week", "arrivals", roles)
+    departures = _mean_wide(frame, "week", "departures", roles)
+    first, last = dates.min(), dates.max()
+    n = _replications(frame)
+    with style_context():
+        fig, ax = new_figure()
+        left = to_datenum(arrivals.index) + 0.5
+        _draw_weekly_bars(ax, left, arrivals, departures)
+        ax.set_xlim(left[0] - 1.5, left[-1] + 7.5)
+        ax.use_sticky_edges = False  # zero-height bars would pin the y limits to the data
+        ax.margins(y=0.08)
+        box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.8}
+        start = left[0] - 0.5
+        where = ax.get_xaxis_transform()
+        arrows = ax.text(start, 1.0, "▲ Arrivals", transform=where, va="top", bbox=box)
+        ax.text(start, 0.0, "▼ Departures", transform=where, va="bottom", bbox=box)
+        subtitle = "People arriving and leaving per week (Monday to Sunday), by role"
+        subtitle += _part_weeks(first, last)
+        if n > 1:
+            subtitle += f"; mean of {n} replications"
+        decorate(
+            fig,
+            ax,
+            title=_title(title, f"Arrivals and departures per week: {name}"),
+            subtitle=subtitle,
+            ylabel="People per week",
+            footer=_footer(footer, name),
+            legend_reverse=True,
+        )
+        return finish(fig, ax, [arrows, *mark_phases(ax, phases, first, last)])
+
+
+def save(fig: Figure, stem: str | Path, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
+    """Write ``fig`` as ``stem.png``, ``stem.svg``, ... and return the paths written.
+
+    Formats are ``png`` (at 200 dpi), ``svg`` and ``pdf``; all are cropped to the drawing
+    with a small margin. Creates missing parent folders. Raises ``ValueError`` for an
+    unknown format before writing anything.
+    """
+    if isinstance(formats, str):
+        formats = (formats,)
+    wanted = list(dict.fromkeys(f.lower().lstrip(".") for f in formats))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown chart format {', '.join(unknown)}; use {', '.join(FORMATS)}")
+    if not wanted:
+        raise ValueError(f"no chart format given; use {', '.join(FORMATS)}")
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with style_context():
+        for fmt in wanted:
+            path = stem.with_name(f"{stem.name}.{fmt}")
+            fig.savefig(
+                path,
+                format=fmt,
+                dpi=DPI,
+                bbox_inches="tight",
+                pad_inches=0.12,
+                metadata=_METADATA[fmt],
+            )
+            paths.append(path)
+    return paths

@@ -1,0 +1,298 @@
+"""The house look of every chart: role palette and hatches, fonts, axes, phase markers.
+
+Charts must read in a black-and-white printout and for colour-blind readers, so each role
+has a colour from the Okabe-Ito palette (darkened or lightened so that the five default
+roles sit at clearly different grey levels) and a hatch of its own, and lines differ in
+line style as well as colour. Roles outside the default list get a style from a fixed
+cycle, chosen from the role's name so that a role looks the same on every chart.
+
+The chart functions in :mod:`sim.plots.charts` draw with these helpers:
+``new_figure`` -> draw -> ``decorate`` (title, labels, footer) -> ``mark_phases`` ->
+``finish`` (lays out phase labels once the figure size is known).
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+
+import matplotlib as mpl
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter
+
+__all__ = [
+    "LINES",
+    "ROLE_COLOURS",
+    "ROLE_HATCHES",
+    "apply_style",
+    "decorate",
+    "fill_kwargs",
+    "finish",
+    "mark_phases",
+    "new_figure",
+    "role_label",
+    "role_style",
+    "role_styles",
+    "style_context",
+    "to_datenum",
+]
+
+# Okabe-Ito hues; grey levels (0.299 R + 0.587 G + 0.114 B) 0.24, 0.47, 0.62, 0.74, 0.84.
+ROLE_COLOURS: dict[str, str] = {
+    "combat": "#00507D",  # blue, darkened
+    "advisory": "#D55E00",  # vermillion
+    "logistics": "#59C0A4",  # bluish green, lightened
+    "force_protection": "#89CBF0",  # sky blue, lightened
+    "headquarters": "#F0E442",  # yellow
+}
+ROLE_HATCHES: dict[str, str] = {
+    "combat": "//",
+    "advisory": "..",
+    "logistics": "\\\\",
+    "force_protection": "xx",
+    "headquarters": "--",
+}
+# For roles outside the default list. 4 colours x 5 hatches: the pairs (i % 4, i % 5)
+# are all different for i < 20, so 20 extra roles can be told apart.
+EXTRA_COLOURS = ("#CC79A7", "#E69F00", "#0072B2", "#999999")
+EXTRA_HATCHES = ("||", "++", "oo", "**", "OO")
+
+# Series other than roles: each differs from the others in line style, not only colour.
+LINES: dict[str, dict[str, object]] = {
+    "boots_on_ground": {"color": "#00507D", "linestyle": "-", "linewidth": 1.8},
+    "cap_count": {"color": "#D55E00", "linestyle": (0, (5, 2)), "linewidth": 1.8},
+    "cap": {"color": "#000000", "linestyle": (0, (7, 2, 1.5, 2)), "linewidth": 1.4},
+}
+GAP_SHADE = {"facecolor": "#BBBBBB", "alpha": 0.45, "edgecolor": "none"}
+PHASE_LINE = {"color": "#555555", "linestyle": (0, (4, 3)), "linewidth": 0.8}
+DEADLINE_LINE = {"color": "#555555", "linestyle": (0, (1, 2)), "linewidth": 1.0}
+FOOTER_COLOUR = "#666666"
+SUBTITLE_COLOUR = "#444444"
+FIGSIZE = (10.0, 5.5)
+FOOTER_SPACE = 0.035  # share of the figure height kept free for the footer
+
+RC: dict[str, object] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 9.5,
+    "axes.labelsize": 9.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "axes.axisbelow": True,
+    "grid.color": "#DDDDDD",
+    "grid.linewidth": 0.6,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8.5,
+    "legend.frameon": False,
+    "figure.titlesize": 13,
+    "figure.titleweight": "bold",
+    "hatch.linewidth": 0.6,
+    "pdf.fonttype": 42,  # TrueType, so text stays text in the PDF
+    "svg.hashsalt": "sim",  # fixed ids: the same chart gives the same SVG
+}
+
+
+@contextmanager
+def style_context() -> Iterator[None]:
+    """Matplotlib settings for drawing and saving a chart (a ``rc_context``)."""
+    with mpl.rc_context(RC):
+        yield
+
+
+def role_label(role: str) -> str:
+    """How a role is written on a chart: ``force_protection`` -> ``Force protection``."""
+    text = str(role).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _hatch_colour(colour: str) -> str:
+    """Dark hatching on light fills, light hatching on dark fills."""
+    grey = float(np.dot(to_rgb(colour), [0.299, 0.587, 0.114]))
+    return "#333333" if grey > 0.45 else "#FFFFFF"
+
+
+def _style(colour: str, hatch: str) -> dict[str, str]:
+    return {"color": colour, "hatch": hatch, "edgecolor": _hatch_colour(colour)}
+
+
+def _extra(index: int) -> dict[str, str]:
+    return _style(EXTRA_COLOURS[index % len(EXTRA_COLOURS)], EXTRA_HATCHES[index % 5])
+
+
+def _extra_index(role: str) -> int:
+    # crc32, not hash(): the same role must get the same style in every Python process.
+    return zlib.crc32(str(role).encode()) % (len(EXTRA_COLOURS) * len(EXTRA_HATCHES))
+
+
+def role_style(role: str) -> dict[str, str]:
+    """Fill style of one role: ``color``, ``hatch`` and ``edgecolor`` (the hatch colour).
+
+    Draw with ``**fill_kwargs(s)``: given as ``color``, recent matplotlib would draw the
+    hatch in the fill colour, where it cannot be seen. A role outside :data:`ROLE_COLOURS`
+    gets a style from a fixed cycle picked by its name; two such roles may collide, which
+    :func:`role_styles` resolves for the roles of one chart.
+    """
+    if role in ROLE_COLOURS:
+        return _style(ROLE_COLOURS[role], ROLE_HATCHES[role])
+    return _extra(_extra_index(role))
+
+
+def fill_kwargs(style: dict[str, str]) -> dict[str, str]:
+    """A role style as keyword arguments for ``fill_between`` and ``bar``."""
+    return {"facecolor": style["color"], "edgecolor": style["edgecolor"], "hatch": style["hatch"]}
+
+
+def role_styles(roles: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Styles for the roles on one chart, no two the same; see :func:`role_style`."""
+    n_extra = len(EXTRA_COLOURS) * len(EXTRA_HATCHES)
+    styles: dict[str, dict[str, str]] = {}
+    taken: set[int] = set()
+    for role in roles:
+        if role in ROLE_COLOURS:
+            styles[role] = role_style(role)
+            continue
+        index = _extra_index(role)
+        for step in range(n_extra):
+            if (index + step) % n_extra not in taken:
+                index = (index + step) % n_extra
+                break
+        taken.add(index)
+        styles[role] = _extra(index)
+    return styles
+
+
+def to_datenum(values: object) -> np.ndarray:
+    """Dates (datetime64, Timestamps, strings) as matplotlib date numbers (days)."""
+    stamps = pd.to_datetime(pd.Series(np.atleast_1d(values)))
+    return mdates.date2num(stamps.to_numpy(dtype="datetime64[ns]"))
+
+
+def new_figure() -> tuple[Figure, Axes]:
+    """A detached figure (not in pyplot's list) with one axes, drawn with Agg."""
+    fig = Figure(figsize=FIGSIZE, layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.get_layout_engine().set(rect=(0, FOOTER_SPACE, 1, 1 - FOOTER_SPACE))
+    ax = fig.add_subplot()
+    apply_style(ax)
+    return fig, ax
+
+
+def apply_style(ax: Axes) -> None:
+    """Dated x axis with concise labels, thousands separators on the y axis."""
+    ax.xaxis_date()
+    locator = mdates.AutoDateLocator(minticks=5, maxticks=14)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_xlabel("Date")
+
+
+def decorate(
+    fig: Figure,
+    ax: Axes,
+    *,
+    title: str,
+    subtitle: str | None,
+    ylabel: str,
+    footer: str | None,
+    legend_reverse: bool = False,
+) -> None:
+    """Title, subtitle, y label, footer and (for two series or more) the legend."""
+    fig.suptitle(title, x=0.01, ha="left")
+    if subtitle:
+        ax.set_title(subtitle, loc="left", color=SUBTITLE_COLOUR, pad=8)
+    ax.set_ylabel(ylabel)
+    if footer:
+        fig.text(0.005, 0.008, footer, ha="left", va="bottom", fontsize=7.5, color=FOOTER_COLOUR)
+    handles, labels = ax.get_legend_handles_labels()
+    if len(handles) > 1:
+        if legend_reverse:  # stacked series: top of the stack first, as on the chart
+            handles, labels = handles[::-1], labels[::-1]
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+
+
+def mark_phases(ax: Axes, phases: pd.DataFrame | None, first: object, last: object) -> list[Text]:
+    """Dashed line at each phase start after ``first``, dotted line at each deadline.
+
+    Returns the labels, which :func:`finish` arranges in rows at the top of the axes.
+    """
+    if phases is None or phases.empty:
+        return []
+    lo, hi = to_datenum([first, last])
+    marks: list[tuple[float, str, dict[str, object], dict[str, object]]] = []
+    for start, name in zip(to_datenum(phases["start"]), phases["name"], strict=True):
+        if lo < start <= hi:
+            marks.append((start, str(name), PHASE_LINE, {}))
+    for deadline in to_datenum(phases["deadline"].dropna()) if "deadline" in phases else []:
+        if lo < deadline <= hi:
+            marks.append((deadline, "deadline", DEADLINE_LINE, {"fontstyle": "italic"}))
+    labels = []
+    for x, text, line, font in marks:
+        ax.axvline(x, zorder=1.5, **line)
+        label = ax.text(
+            x,
+            1.0,
+            f" {text}",
+            transform=ax.get_xaxis_transform(),
+            ha="left",
+            va="top",
+            fontsize=7.5,
+            color="#333333",
+            zorder=5,
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.8},
+            **font,
+        )
+        labels.append(label)
+    return labels
+
+
+def _stack_labels(ax: Axes, labels: Sequence[Text]) -> float:
+    """Put labels in rows from the top so none overlaps; the axes share the rows take."""
+    renderer = ax.figure.canvas.get_renderer()
+    height = ax.bbox.height
+    rows: list[list[tuple[float, float]]] = []
+    row_height = 0.0
+    for label in sorted(labels, key=lambda t: t.get_position()[0]):
+        box = label.get_window_extent(renderer)
+        if box.x1 > ax.bbox.x1:  # would run off the right: put it left of its line
+            label.set_text(label.get_text().strip() + " ")
+            label.set_horizontalalignment("right")
+            box = label.get_window_extent(renderer)
+        row_height = max(row_height, box.height * 1.1 / height)
+        for row in rows:
+            if all(box.x0 > right + 4 or box.x1 < left - 4 for left, right in row):
+                break
+        else:
+            row = []
+            rows.append(row)
+        row.append((box.x0, box.x1))
+        label.set_y(1.0 - rows.index(row) * row_height)
+    return len(rows) * row_height
+
+
+def finish(fig: Figure, ax: Axes, labels: Sequence[Text]) -> Figure:
+    """Lay out the phase labels, make room for them above the data, align the title."""
+    fig.draw_without_rendering()
+    if labels:
+        share = _stack_labels(ax, labels) + 0.02
+        bottom, top = ax.get_ylim()
+        data_top = max(ax.dataLim.y1, bottom)
+        needed = bottom + (data_top - bottom) / (1 - share)
+        if needed > top:
+            ax.set_ylim(bottom, needed)
+        fig.draw_without_rendering()
+    title = fig.get_suptitle()
+    if title:  # line the title up with the left edge of the axes, like the subtitle
+        fig.suptitle(title, x=ax.get_position().x0, ha="left")
+    return fig

@@ -1,0 +1,1 @@
+"""Results: tidy tables from recordings, outcomes, the run-folder layout and the manifest."""

@@ -1,0 +1,130 @@
+"""The command line through typer's CliRunner: runs, outputs, errors and exit codes."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def advisory_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "advisory"
+    result = runner.invoke(app, ["run", "scenarios/advisory.yaml", "--out", str(out), "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+def test_run_writes_the_promised_folder(advisory_run):
+    out, result = advisory_run
+    for name in ["timeseries.csv", "summary.csv", "events.csv", "manifest.json", "phases.csv"]:
+        assert (out / name).stat().st_size > 0, name
+    for chart in ["composition", "total-vs-cap", "movements"]:
+        for fmt in ["png", "svg"]:
+            assert (out / "charts" / f"{chart}.{fmt}").stat().st_size > 1000
+    ts = pd.read_csv(out / "timeseries.csv")
+    assert list(ts.columns[:6]) == [
+        "scenario", "replication", "date", "role", "boots_on_ground", "cap_count",
+    ]  # fmt: skip
+    assert "Results in" in result.output and str(out) in result.output.replace("\n", "")
+    assert "Main outcomes" in result.output
+
+
+def test_manifest_records_provenance(advisory_run):
+    out, _ = advisory_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 3
+    assert manifest["replications"] == 1
+    (scenario,) = manifest["scenarios"]
+    assert scenario["name"] == "advisory"
+    assert len(scenario["hash"]) == 64
+    assert scenario["files"][-1].endswith("base.yaml")
+    assert scenario["resolved"]["cap"] == 2500
+    assert {"simpy", "numpy", "pandas"} <= set(manifest["packages"])
+    assert manifest["run_seconds"] > 0
+
+
+def test_no_staging_folders_left_behind(advisory_run):
+    out, _ = advisory_run
+    assert [p.name for p in out.parent.iterdir()] == [out.name]
+
+
+def test_refuses_a_non_empty_out(tmp_path):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "keep.txt").write_text("earlier results")
+    result = runner.invoke(app, ["run", "scenarios/advisory.yaml", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "not empty" in result.output
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert "Traceback" not in result.output
+
+
+def test_default_folder_is_new_each_time(tmp_path, monkeypatch):
+    scenario = str(Path("scenarios/status-quo.yaml").resolve())
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        result = runner.invoke(app, ["run", scenario, "--format", "png"])
+        assert result.exit_code == 0, result.output
+    folders = sorted(p.name for p in (tmp_path / "runs").iterdir())
+    assert len(folders) == 2
+    assert all(f.startswith("status-quo-") for f in folders)
+
+
+def test_bad_scenario_exit_2_one_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: /nonexistent/base.yaml\n")
+    result = runner.invoke(app, ["run", str(bad), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert f"{bad}:1: extends:" in lines[0]
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_override_names_the_key(tmp_path):
+    result = runner.invoke(
+        app, ["validate", "scenarios/advisory.yaml", "--set", "policy.phases.1.deadline=2021-01-01"]
+    )
+    assert result.exit_code == 2
+    assert "--set: policy.phases.1.deadline: the phase ends" in result.output
+
+
+def test_validate_ok():
+    result = runner.invoke(app, ["validate", "scenarios/withdrawal.yaml"])
+    assert result.exit_code == 0
+    assert "valid scenario 'withdrawal'" in result.output
+
+
+def test_schema_is_json():
+    result = runner.invoke(app, ["schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["additionalProperties"] is False
+    assert "policy" in schema["properties"]
+
+
+def test_overrides_reach_the_run(tmp_path):
+    out = tmp_path / "o"
+    args = ["run", "scenarios/withdrawal.yaml", "--out", str(out), "--format", "png",
+            "--set", "airlift.sorties_per_week=1.5"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenarios"][0]["resolved"]["airlift"]["sorties_per_week"] == 1.5
+    assert not list((out / "charts").glob("*.svg"))
+    summary = pd.read_csv(out / "summary.csv")
+    assert summary.withdrawal_days_late.iloc[0] > 0
+
+
+def test_unknown_format_rejected(tmp_path):
+    args = ["run", "scenarios/advisory.yaml", "--out", str(tmp_path / "o"), "--format", "gif"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "gif" in result.output
