@@ -15,7 +15,8 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def advisory_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "advisory"
-    result = runner.invoke(app, ["run", "scenarios/advisory.yaml", "--out", str(out), "--seed", "3"])
+    args = ["run", "scenarios/advisory.yaml", "--out", str(out), "--seed", "3"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     return out, result
 
