@@ -24,7 +24,10 @@ def headline(summary: pd.DataFrame) -> pd.DataFrame:
     Numbers are means over replications (with the 5-95% range when there are several);
     dates are the median date, or empty when it never happened in most replications.
     """
-    phase_cols = [c for c in summary.columns if c.endswith("_met_on") or c.endswith("_days_late")]
+    phase_cols = [
+        c for c in summary.columns
+        if c.endswith("_met_on") or (c.endswith("_days_late") and summary[c].notna().any())
+    ]  # fmt: skip
     columns = [c for c in HEADLINE if c in summary.columns] + phase_cols
     table = {}
     for name, group in summary.groupby("scenario", sort=False):
