@@ -77,6 +77,15 @@ class Airlift:
             self._wake.succeed()
         return move.done
 
+    def cut_short(self, unit: Unit) -> int:
+        """Stop flying ``unit`` in: those not yet flown stay home. Returns how many."""
+        for move in self.inbound:
+            if move.unit is unit:
+                self.inbound.remove(move)
+                move.done.succeed()
+                return move.left
+        return 0
+
     def queued(self) -> int:
         """People waiting for a seat, both ways."""
         return sum(m.left for m in self.inbound) + sum(m.left for m in self.outbound)

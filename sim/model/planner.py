@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.force import CANCELLED, IN_COUNTRY, Unit
+from sim.model.force import ARRIVING, CANCELLED, IN_COUNTRY, Unit
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -305,14 +305,18 @@ class Planner:
         self._schedule_recalls(leaving, when)
 
     def _schedule_recalls(self, units: list[Unit], by: float) -> None:
-        """Recall ``units`` so that, at the nominal seat rate, all have flown by ``by``."""
+        """Recall ``units``, in order, so that at the nominal seat rate all have flown by ``by``.
+
+        The last in the list leaves last: its date is worked out first, backwards from ``by``.
+        """
         now = self.env.now
         seats = self.m.airlift.nominal_per_day
-        people = 0
+        people, dates = 0, []
         for u in reversed(units):
             people += u.present or u.size
-            at = by - math.ceil(people / seats) - self.margin
-            self.recall(u, max(at, now))
+            dates.append(max(by - math.ceil(people / seats) - self.margin, now))
+        for u, at in zip(units, reversed(dates), strict=True):
+            self.recall(u, at)
 
     def recall(self, u: Unit, at: float) -> None:
         """Bring ``u`` home early, leaving at ``at`` (its relief is called off too)."""
@@ -334,11 +338,18 @@ class Planner:
             self.env.now, "recalled", u, people=u.size, detail=f"leaves day {at:.0f}"
         )
         if at <= self.env.now:
-            u.recalled.succeed()
+            self._call_home(u)
         else:
-            self.env.timeout(at - self.env.now).callbacks.append(
-                lambda _: u.recalled.triggered or u.recalled.succeed()
-            )
+            self.env.timeout(at - self.env.now).callbacks.append(lambda _: self._call_home(u))
+
+    def _call_home(self, u: Unit) -> None:
+        """The recall takes effect: those of a unit still flying in stay home."""
+        if u.recalled.triggered:
+            return
+        if u.state == ARRIVING:
+            self.m.airlift.cut_short(u)
+            self.force.release(u)
+        u.recalled.succeed()
 
     def cancel(self, u: Unit, why: str) -> None:
         """Call off a unit that has not yet left for the country."""

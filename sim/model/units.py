@@ -37,9 +37,12 @@ def serve(m: Model, u: Unit) -> Generator:
         m.force.hold(u, True)  # a new unit holds the mission from its arrival
     yield m.airlift.fly(u, inbound=True)
     m.force.release(u)
+    if u.present == 0:  # recalled while still waiting for a seat
+        m.planner.cancel(u, "recalled before it flew")
+        return
     u.state = IN_COUNTRY
     u.tour_end = env.now + u.tour_days
-    m.recorder.log(env.now, "arrived", u, people=u.size)
+    m.recorder.log(env.now, "arrived", u, people=u.present)
     if u.relieves is not None:
         yield from relieve_in_place(m, u)
     yield from serve_tour(m, u)
@@ -65,10 +68,12 @@ def relieve_in_place(m: Model, u: Unit) -> Generator:
     """Overlap with the unit being relieved, then take over the mission from it."""
     env, old = m.env, u.relieves
     assert old is not None
-    m.recorder.log(env.now, "relief_in_place", u, people=u.size, detail=f"relieving {old.uid}")
-    handover = max(old.tour_end, env.now + m.planner.overlap)
-    if handover > env.now:
-        yield env.any_of([env.timeout(handover - env.now), u.recalled])
+    if not u.recalled.triggered:
+        detail = f"relieving {old.uid}"
+        m.recorder.log(env.now, "relief_in_place", u, people=u.present, detail=detail)
+        handover = max(old.tour_end, env.now + m.planner.overlap)
+        if handover > env.now:
+            yield env.any_of([env.timeout(handover - env.now), u.recalled])
     if u.recalled.triggered:
         old.relief = None
         u.relieves = None
@@ -86,10 +91,12 @@ def go_home(m: Model, u: Unit) -> Generator:
     """Queue for seats and fly out; force protection waits for those it protects."""
     env = m.env
     if not m.planner.may_leave(u):
-        m.recorder.log(env.now, "held", u, detail="protecting those still in the country")
+        why = "protecting those still in the country"
+        m.recorder.log(env.now, "held", u, people=u.present, detail=why)
         while not m.planner.may_leave(u):
             yield env.timeout(1)
     u.state = LEAVING
+    people = u.present
     yield m.airlift.fly(u, inbound=False)
     u.state = HOME
-    m.recorder.log(env.now, "departed", u, people=u.size)
+    m.recorder.log(env.now, "departed", u, people=people)
