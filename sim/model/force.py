@@ -12,7 +12,7 @@ Two counts are kept for every role, always in step with the recorder:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import simpy
 
@@ -52,7 +52,8 @@ class Unit:
     decided: bool = False  # its relief has been decided (ordered or not)
     plan_out: float = math.inf  # when it is expected to stop holding the mission
     reserved: int = 0  # cap room reserved for it while it flies in
-    notes: dict = field(default_factory=dict)
+    arrive_at: float = 0.0  # planned date to fly in
+    recall_at: float = math.inf  # when it has been told to leave early
 
     @property
     def active(self) -> bool:

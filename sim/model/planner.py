@@ -195,7 +195,7 @@ class Planner:
             settled=self.env.event(),
             relieves=relieves,
         )
-        u.notes["arrive_at"] = arrive_at
+        u.arrive_at = arrive_at
         m.force.add(u)
         why = f"relief for {relieves.uid}" if relieves else "to reach the target"
         m.recorder.log(now, "ordered", u, people=u.size, detail=why)
@@ -320,9 +320,9 @@ class Planner:
 
     def recall(self, u: Unit, at: float) -> None:
         """Bring ``u`` home early, leaving at ``at`` (its relief is called off too)."""
-        if u.recalled.triggered or u.notes.get("recall_at", INF) <= at:
+        if u.recalled.triggered or u.recall_at <= at:
             return
-        u.notes["recall_at"] = at
+        u.recall_at = at
         u.decided = True
         u.plan_out = min(u.plan_out, at)
         if u.relief is not None:

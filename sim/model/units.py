@@ -15,7 +15,7 @@ def serve(m: Model, u: Unit) -> Generator:
     """A unit ordered by the planner, from its order to its return home."""
     env = m.env
     # Form and train, then wait for the planned arrival date.
-    wait = max(u.ready_at, u.notes["arrive_at"]) - env.now
+    wait = max(u.ready_at, u.arrive_at) - env.now
     if wait > 0:
         yield env.timeout(wait)
     if u.state == CANCELLED:
