@@ -15,10 +15,10 @@ def ruff(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_ruff_check():
-    result = ruff("check", "sim", "tests", "benchmarks")
+    result = ruff("check", ".")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format():
-    result = ruff("format", "--check", "sim", "tests", "benchmarks")
+    result = ruff("format", "--check", ".")
     assert result.returncode == 0, result.stdout + result.stderr
