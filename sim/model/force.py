@@ -80,7 +80,9 @@ class Force:
         self.open_bases = sorted(bases, key=lambda b: b[1], reverse=True)
         self.roles = roles
         self.recorder = recorder
-        self.units: list[Unit] = []
+        self.units: list[Unit] = []  # active: ordered, on the way, in the country or leaving
+        self.by_role: list[list[Unit]] = [[] for _ in roles]
+        self.per_type: dict[str, int] = {}
         self.bog = [0] * len(roles)
         self.cap_count = [0] * len(roles)
         self.reserved = 0
@@ -93,10 +95,17 @@ class Force:
 
     def add(self, unit: Unit) -> None:
         self.units.append(unit)
+        self.by_role[unit.role].append(unit)
+        self.per_type[unit.type_name] = self.per_type.get(unit.type_name, 0) + 1
 
-    def active(self) -> list[Unit]:
-        self.units = [u for u in self.units if u.active]
-        return self.units
+    def retire(self, unit: Unit, state: str) -> None:
+        """The unit is home, or its order was called off: it no longer counts anywhere."""
+        if not unit.active:
+            return
+        unit.state = state
+        self.units.remove(unit)
+        self.by_role[unit.role].remove(unit)
+        self.per_type[unit.type_name] -= 1
 
     @property
     def total_bog(self) -> int:

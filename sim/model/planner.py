@@ -47,6 +47,7 @@ class Planner:
         ]
         self.fp_role = s.roles.index(s.force_protection.role) if s.force_protection else None
         self._memo: dict[tuple, bool] = {}
+        self._memo_now = -INF
         self._reported: set[tuple] = set()
 
     # -- projection -------------------------------------------------------------------
@@ -66,28 +67,35 @@ class Planner:
     def _assume_relieved(self, u: Unit) -> bool:
         """An undecided unit is expected to be relieved if its role is then replaced."""
         now = self.env.now
-        i = self.timeline.index(u.tour_end, now)
-        key = (u.role, i, now)
+        if now != self._memo_now:
+            self._memo.clear()
+            self._memo_now = now
+        t = u.tour_end
+        key = (u.role, self.timeline.index(t, now))
         if key not in self._memo:
-            target = self.timeline.targets(u.tour_end, self.force.cap_count, now)[u.role]
-            replaced = self.timeline.replaced(u.role, u.tour_end, now)
-            self._memo[key] = replaced and target != 0
+            target = self.timeline.targets(t, self.force.cap_count, now)[u.role]
+            self._memo[key] = self.timeline.replaced(u.role, t, now) and target != 0
         return self._memo[key]
+
+    def holds(self, u: Unit, t: float) -> bool:
+        """Is ``u`` expected to hold the mission (and count toward the cap) at ``t``?
+
+        The same test as ``interval()``, written out because it is the planner's inner loop.
+        """
+        if not u.counts or t < u.plan_in:
+            return False
+        if u.decided:
+            return t < u.plan_out
+        return t < u.tour_end or self._assume_relieved(u)
 
     def projected(self, role: int | None, t: float, skip: Unit | None = None) -> int:
         """People expected to count toward the cap at ``t`` (one role, or all)."""
-        total = 0
-        for u in self.force.active():
-            if u is skip or (role is not None and u.role != role):
-                continue
-            a, b = self.interval(u)
-            if a <= t < b:
-                total += u.size
-        return total
+        units = self.force.units if role is None else self.force.by_role[role]
+        return sum(u.size for u in units if u is not skip and self.holds(u, t))
 
     def _profile(self, t0: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Projected total and cap at every date from ``t0`` on where either changes."""
-        spans = [(self.interval(u), u.size) for u in self.force.active()]
+        spans = [(self.interval(u), u.size) for u in self.force.units]
         points = {t0} | {s for s in self.timeline.starts if s > t0}
         for (a, b), _ in spans:
             points.update(x for x in (a, b) if t0 < x < INF)
@@ -166,7 +174,7 @@ class Planner:
         supply = self.s.unit_types[type_name].supply
         if supply is None:
             return True
-        return sum(1 for u in self.force.active() if u.type_name == type_name) < supply
+        return self.force.per_type.get(type_name, 0) < supply
 
     def _order(
         self, type_name: str, arrive_at: float, ordered_at: float, relieves: Unit | None = None
@@ -208,7 +216,7 @@ class Planner:
         """A new phase is in force: call off reliefs it no longer wants, then review."""
         now = self.env.now
         self._memo.clear()
-        for u in list(self.force.active()):
+        for u in list(self.force.units):
             old = u.relieves
             if (
                 old is not None
@@ -220,7 +228,6 @@ class Planner:
 
     def review(self) -> None:
         """Draw down where the phase allows early return, then build up toward targets."""
-        self._memo.clear()
         self._draw_down()
         self._build_up()
 
@@ -253,8 +260,8 @@ class Planner:
     def _strength_from(self, role: int, t: float) -> int:
         """People of ``role`` holding the mission at ``t``, plus new units due after ``t``."""
         later = sum(
-            u.size for u in self.force.active()
-            if u.role == role and u.counts and u.relieves is None and u.plan_in > t
+            u.size for u in self.force.by_role[role]
+            if u.counts and u.relieves is None and u.plan_in > t
         )  # fmt: skip
         return self.projected(role, t) + later
 
@@ -287,10 +294,9 @@ class Planner:
             if target is None:
                 continue
             if target == 0:  # everyone goes, temporary personnel too
-                units = [u for u in self.force.active() if u.role == role and u.relieves is None]
+                units = [u for u in self.force.by_role[role] if u.relieves is None]
             else:
-                units = [u for u in self.force.active() if u.role == role]
-                units = [u for u in units if self.interval(u)[0] <= when < self.interval(u)[1]]
+                units = [u for u in self.force.by_role[role] if self.holds(u, when)]
             have = sum(u.size for u in units if u.counts)
             # Orders not yet on their way go first, then the units with most tour left.
             units.sort(key=lambda u: (u.boarded, -u.tour_end))
@@ -353,7 +359,7 @@ class Planner:
 
     def cancel(self, u: Unit, why: str) -> None:
         """Call off a unit that has not yet left for the country."""
-        u.state = CANCELLED
+        self.force.retire(u, CANCELLED)
         old = u.relieves
         if old is not None:
             old.relief = None
@@ -378,8 +384,8 @@ class Planner:
         if others == 0:
             return True
         staying = sum(
-            v.present for v in self.force.active()
-            if v.role == self.fp_role and v.state == IN_COUNTRY and v is not u
+            v.present for v in self.force.by_role[self.fp_role]
+            if v.state == IN_COUNTRY and v is not u
         )  # fmt: skip
         return staying >= self.s.force_protection.min_ratio * others
 

@@ -98,5 +98,5 @@ def go_home(m: Model, u: Unit) -> Generator:
     u.state = LEAVING
     people = u.present
     yield m.airlift.fly(u, inbound=False)
-    u.state = HOME
+    m.force.retire(u, HOME)
     m.recorder.log(env.now, "departed", u, people=people)
