@@ -12,9 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.ensemble.streams import streams
-from sim.model import STREAMS, run_model
-from sim.results.outcomes import outcomes
+from sim.ensemble.worker import run_one
 from sim.results.tables import events_table, timeseries_table
 from sim.scenario import Scenario, load_scenario
 
@@ -38,14 +36,13 @@ class Run:
 def simulate(scenario: Scenario, seed: int = 0, replication: int = 0) -> Run:
     """Run replication ``replication`` of ``scenario`` with random streams from ``seed``."""
     began = time.perf_counter()
-    rec = run_model(scenario, streams(seed, replication, STREAMS))
-    row = {"scenario": scenario.name, "replication": replication, **outcomes(rec, scenario)}
+    concrete, rec, row = run_one(scenario, seed, replication)
     return Run(
-        scenario=scenario,
+        scenario=concrete,
         seed=seed,
         replication=replication,
-        timeseries=timeseries_table(rec, scenario, replication),
-        events=events_table(rec, scenario, replication),
+        timeseries=timeseries_table(rec, concrete, replication),
+        events=events_table(rec, concrete, replication),
         summary=pd.DataFrame([row]),
         elapsed_s=time.perf_counter() - began,
         sim_events=rec.sim_events,

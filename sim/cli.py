@@ -47,18 +47,49 @@ def run(
     overrides: Overrides = None,
     seed: Annotated[int, typer.Option(help="Seed of the random streams.", min=0)] = 0,
     replications: Annotated[
-        int, typer.Option("--replications", "-n", help="Replications per scenario.", min=1)
-    ] = 1,
+        str,
+        typer.Option(
+            "--replications", "-n", help="Replications per scenario, or 'auto' (see --precision)."
+        ),
+    ] = "1",
+    precision: Annotated[
+        float,
+        typer.Option(
+            help="With -n auto: relative half-width of the 95% CI of each mean.", min=1e-6
+        ),
+    ] = 0.02,
+    max_replications: Annotated[
+        int, typer.Option(help="With -n auto: stop here if precision is not reached.", min=1)
+    ] = 10_000,
+    executor: Annotated[
+        str, typer.Option(help="Where replications run: processes or dask.")
+    ] = "processes",
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes (default: all local cores).", min=1)
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address (default: start a local cluster).")
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option(help="New or empty output folder. Default: runs/<name>-<time>/"),
     ] = None,
+    resume: Annotated[
+        Path | None, typer.Option(help="Complete the interrupted run in this folder.")
+    ] = None,
+    keep_series: Annotated[
+        bool, typer.Option(help="Also write every replication's daily series (Parquet).")
+    ] = False,
+    reference: Annotated[
+        str | None, typer.Option(help="Scenario the others are compared with (default: first).")
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Replications per batch.", min=1)] = 20,
     formats: Annotated[
         str, typer.Option("--format", help="Chart formats, comma-separated: png, svg, pdf.")
     ] = "png,svg",
 ) -> None:
     """Run scenario(s) and write tables, charts and a manifest to a new folder."""
-    from sim.analysis.summary import headline
+    from sim.ensemble.runner import Plan
     from sim.pipeline import FORMATS, run_scenarios
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
@@ -66,27 +97,96 @@ def run(
     if bad or not wanted:
         raise _fail(ValueError(f"--format: unknown format {', '.join(bad) or '(none)'}; "
                                f"choose from {', '.join(FORMATS)}"))  # fmt: skip
-    try:
-        result = run_scenarios(
-            scenarios,
-            overrides=overrides or [],
-            seed=seed,
-            replications=replications,
-            out=out,
-            formats=wanted,
-            command=["sim", *sys.argv[1:]],
+    if executor not in ("processes", "dask"):
+        raise _fail(ValueError(f"--executor: unknown executor {executor!r}; processes or dask"))
+    if replications.strip().lower() == "auto":
+        plan = Plan(seed=seed, replications=None, precision=precision,
+                    max_replications=max_replications, batch_size=batch_size)  # fmt: skip
+    elif replications.strip().isdigit() and int(replications) >= 1:
+        plan = Plan(seed=seed, replications=int(replications), batch_size=batch_size)
+    else:
+        raise _fail(
+            ValueError(f"--replications: expected a whole number or 'auto', got {replications!r}")
         )
+    try:
+        with _progress() as report:
+            result = run_scenarios(
+                scenarios,
+                overrides=overrides or [],
+                plan=plan,
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+                out=out,
+                resume=resume,
+                keep_series=keep_series,
+                reference=reference,
+                formats=wanted,
+                command=["sim", *sys.argv[1:]],
+                progress=report,
+            )
     except SimError as error:
         raise _fail(error) from None
-    table = Table(title="Main outcomes", show_lines=False)
-    cells = headline(result.summary)
+    except KeyboardInterrupt:
+        typer.echo("\ninterrupted: finished batches are saved; complete the run with the same "
+                   "command and --resume FOLDER", err=True)  # fmt: skip
+        raise typer.Exit(code=130) from None
+    _print_outcomes(result)
+
+
+def _print_outcomes(result) -> None:
+    from sim.analysis.summary import headline
+
+    diffs = result.differences
+    reference = diffs["reference"].iloc[0] if len(diffs) else None
+    cells = headline(result.summary, reference=reference)
+    n = result.result.replications
+    title = "Main outcomes" + (f" (mean and 90% interval of {n:,} replications)" if n > 1 else "")
+    table = Table(title=title)
     table.add_column("Outcome")
     for name in cells.columns:
         table.add_column(str(name), justify="right")
     for label, row in cells.iterrows():
         table.add_row(str(label), *(str(v) for v in row))
     console.print(table)
+    if result.manifest.get("precision_reached"):
+        worst = max(result.manifest["precision_reached"].values())
+        console.print(f"Replications: {n:,}; worst relative 95% CI half-width {worst:.3%}")
     console.print(f"Results in [bold]{result.out}[/bold]")
+
+
+class _progress:
+    """A rich progress bar (done/total, rate, time left) fed by the runner."""
+
+    def __enter__(self):
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(
+            TextColumn("replications"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("run", total=None, rate="")
+        return self.update
+
+    def update(self, done: int, total: int | None) -> None:
+        elapsed = self.bar.tasks[0].elapsed or 0.0
+        rate = f"{done / elapsed:,.1f}/s" if elapsed > 0 and done else ""
+        self.bar.update(self.task, completed=done, total=total, rate=rate)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
 
 
 @app.command()

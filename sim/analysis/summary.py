@@ -18,11 +18,13 @@ HEADLINE = {
 SCALE = {"total_cost_usd": 1e-6}
 
 
-def headline(summary: pd.DataFrame) -> pd.DataFrame:
+def headline(summary: pd.DataFrame, reference: str | None = None) -> pd.DataFrame:
     """One row per headline outcome (and per phase target), one column per scenario.
 
     Numbers are means over replications (with the 5-95% range when there are several);
     dates are the median date, or empty when it never happened in most replications.
+    With a ``reference``, one more column per other scenario gives its difference from the
+    reference, paired by replication (mean and 5-95% range of the differences).
     """
     phase_cols = [
         c for c in summary.columns
@@ -32,6 +34,17 @@ def headline(summary: pd.DataFrame) -> pd.DataFrame:
     table = {}
     for name, group in summary.groupby("scenario", sort=False):
         table[name] = {_label(c): _cell(group[c], SCALE.get(c, 1.0)) for c in columns}
+    if reference is not None:
+        base = summary[summary["scenario"] == reference].set_index("replication")
+        numeric = [c for c in columns if pd.api.types.is_numeric_dtype(summary[c])]
+        for name, group in summary.groupby("scenario", sort=False):
+            if name == reference:
+                continue
+            paired = group.set_index("replication")[numeric].sub(base[numeric])
+            table[f"{name} - {reference}"] = {
+                _label(c): _cell(paired[c], SCALE.get(c, 1.0)) if c in numeric else ""
+                for c in columns
+            }
     return pd.DataFrame(table)
 
 

@@ -10,29 +10,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
-from statistics import NormalDist
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.scenario.uncertainty import poisson_quantile
+
 if TYPE_CHECKING:
     from sim.model.engine import Model
-
-
-def poisson_quantile(u: float, mean: float) -> int:
-    """Smallest k with P(X <= k) >= u for X ~ Poisson(mean): one uniform draw, any mean."""
-    if mean <= 0:
-        return 0
-    if mean > 50:  # normal approximation, where exp(-mean) would lose precision
-        u = min(max(u, 1e-12), 1 - 1e-12)
-        return max(0, round(NormalDist(mean, math.sqrt(mean)).inv_cdf(u)))
-    k, p = 0, math.exp(-mean)
-    cdf = p
-    while cdf < u:
-        k += 1
-        p *= mean / k
-        cdf += p
-    return k
 
 
 def run_threat(m: Model, rng: np.random.Generator) -> Generator:

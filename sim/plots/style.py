@@ -8,7 +8,8 @@ cycle, chosen from the role's name so that a role looks the same on every chart.
 
 The chart functions in :mod:`sim.plots.charts` draw with these helpers:
 ``new_figure`` -> draw -> ``decorate`` (title, labels, footer) -> ``mark_phases`` ->
-``finish`` (lays out phase labels once the figure size is known).
+``finish`` (lays out phase labels once the figure size is known). Charts of several
+panels (:mod:`sim.plots.ensemble`) use ``new_panels`` and ``decorate_panels`` instead.
 """
 
 from __future__ import annotations
@@ -21,23 +22,29 @@ import matplotlib as mpl
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.patheffects import Normal, Stroke
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 __all__ = [
     "LINES",
+    "REFERENCE_LINE",
     "ROLE_COLOURS",
     "ROLE_HATCHES",
     "apply_style",
     "decorate",
+    "decorate_panels",
     "fill_kwargs",
     "finish",
+    "line_kwargs",
     "mark_phases",
     "new_figure",
+    "new_panels",
     "role_label",
     "role_style",
     "role_styles",
@@ -70,6 +77,22 @@ LINES: dict[str, dict[str, object]] = {
     "boots_on_ground": {"color": "#00507D", "linestyle": "-", "linewidth": 1.8},
     "cap_count": {"color": "#D55E00", "linestyle": (0, (5, 2)), "linewidth": 1.8},
     "cap": {"color": "#000000", "linestyle": (0, (7, 2, 1.5, 2)), "linewidth": 1.4},
+}
+# The reference scenario on a comparison chart: thin, grey, short dashes.
+REFERENCE_LINE: dict[str, object] = {"color": "#6A6A6A", "linestyle": (0, (3, 2)), "linewidth": 1.1}
+# A role's line style follows its hatch, so that (colour, line style) pairs are as distinct
+# as (colour, hatch) pairs; none is the cap's dash-dot.
+_HATCH_LINESTYLES: dict[str, object] = {
+    "//": "-",
+    "..": (0, (5, 1.5)),
+    "\\\\": (0, (1, 1.2)),
+    "xx": (0, (6, 1.5, 1, 1.5, 1, 1.5)),
+    "--": (0, (2.5, 1.5)),
+    "||": "-",
+    "++": (0, (5, 1.5)),
+    "oo": (0, (1, 1.2)),
+    "**": (0, (6, 1.5, 1, 1.5, 1, 1.5)),
+    "OO": (0, (2.5, 1.5)),
 }
 GAP_SHADE = {"facecolor": "#BBBBBB", "alpha": 0.45, "edgecolor": "none"}
 PHASE_LINE = {"color": "#555555", "linestyle": (0, (4, 3)), "linewidth": 0.8}
@@ -116,10 +139,14 @@ def role_label(role: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _grey(colour: str) -> float:
+    """Grey level of a colour in a black-and-white printout, 0 (black) to 1 (white)."""
+    return float(np.dot(to_rgb(colour), [0.299, 0.587, 0.114]))
+
+
 def _hatch_colour(colour: str) -> str:
     """Dark hatching on light fills, light hatching on dark fills."""
-    grey = float(np.dot(to_rgb(colour), [0.299, 0.587, 0.114]))
-    return "#333333" if grey > 0.45 else "#FFFFFF"
+    return "#333333" if _grey(colour) > 0.45 else "#FFFFFF"
 
 
 def _style(colour: str, hatch: str) -> dict[str, str]:
@@ -151,6 +178,22 @@ def role_style(role: str) -> dict[str, str]:
 def fill_kwargs(style: dict[str, str]) -> dict[str, str]:
     """A role style as keyword arguments for ``fill_between`` and ``bar``."""
     return {"facecolor": style["color"], "edgecolor": style["edgecolor"], "hatch": style["hatch"]}
+
+
+def line_kwargs(style: dict[str, str], linewidth: float = 1.8) -> dict[str, object]:
+    """A role style as keyword arguments for ``plot``: its colour and a line style of its own.
+
+    Light colours (yellow, sky blue) get a dark outline, or the line would vanish on white.
+    """
+    kwargs: dict[str, object] = {
+        "color": style["color"],
+        "linestyle": _HATCH_LINESTYLES.get(style["hatch"], "-"),
+        "linewidth": linewidth,
+    }
+    if _grey(style["color"]) > 0.6:
+        outline = Stroke(linewidth=linewidth + 1.2, foreground="#444444")
+        kwargs["path_effects"] = [outline, Normal()]
+    return kwargs
 
 
 def role_styles(roles: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -295,4 +338,60 @@ def finish(fig: Figure, ax: Axes, labels: Sequence[Text]) -> Figure:
     title = fig.get_suptitle()
     if title:  # line the title up with the left edge of the axes, like the subtitle
         fig.suptitle(title, x=ax.get_position().x0, ha="left")
+    return fig
+
+
+def new_panels(
+    n: int, *, ncols: int = 3, row_height: float = 2.4, sharey: bool = True
+) -> tuple[Figure, SubFigure, list[Axes]]:
+    """A detached figure with ``n`` panels in rows of ``ncols``, inside a subfigure.
+
+    The subfigure holds the subtitle (its ``suptitle``), so that constrained layout keeps
+    title, subtitle, panels and legend apart. Unused cells of the last row are left
+    blank (axis off): :func:`decorate_panels` puts the legend in the first of them.
+    """
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
+    fig = Figure(figsize=(FIGSIZE[0], 1.5 + nrows * row_height), layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.get_layout_engine().set(rect=(0, FOOTER_SPACE, 1, 1 - FOOTER_SPACE))
+    body = fig.subfigures()
+    grid = body.subplots(nrows, ncols, sharey=sharey, squeeze=False)
+    axes = list(grid.flat)
+    for ax in axes[n:]:
+        ax.set_axis_off()
+    return fig, body, axes[:n]
+
+
+def decorate_panels(
+    fig: Figure,
+    body: SubFigure,
+    *,
+    title: str,
+    subtitle: str | None,
+    footer: str | None,
+    handles: Sequence[Artist],
+    labels: Sequence[str],
+) -> Figure:
+    """Title, subtitle, footer and the legend (in a blank cell, or right of the panels).
+
+    Call it last: it lays the figure out and lines the title up with the panels.
+    """
+    sub = {"ha": "left", "fontsize": 9.5, "fontweight": "normal", "color": SUBTITLE_COLOUR}
+    if subtitle:
+        body.suptitle(subtitle, x=0.01, **sub)
+    if footer:
+        fig.text(0.005, 0.008, footer, ha="left", va="bottom", fontsize=7.5, color=FOOTER_COLOUR)
+    if len(handles) > 1:
+        blank = [ax for ax in body.axes if not ax.axison]
+        if blank:
+            blank[0].legend(handles, labels, loc="upper left", borderaxespad=0)
+        else:
+            body.legend(handles, labels, loc="outside right upper")
+    fig.suptitle(title, x=0.01, ha="left")
+    fig.draw_without_rendering()
+    left = min(ax.get_position().x0 for ax in body.axes if ax.axison)
+    fig.suptitle(title, x=left, ha="left")
+    if subtitle:
+        body.suptitle(subtitle, x=left, **sub)
     return fig

@@ -45,23 +45,29 @@ def dates(scenario: Scenario, n_days: int) -> pd.DatetimeIndex:
 
 def timeseries_table(rec: Recording, scenario: Scenario, replication: int) -> pd.DataFrame:
     """One row per date and role, roles in the scenario's order."""
-    n_days, n_roles = rec.boots_on_ground.shape
+    counts = np.stack([getattr(rec, m) for m in TIMESERIES_COLUMNS[4:]])[None]
+    return series_table(counts, scenario, replication)
+
+
+def series_table(counts: np.ndarray, scenario: Scenario, first: int) -> pd.DataFrame:
+    """Tidy rows from daily counts shaped (replications, measures, days, roles).
+
+    Measures are boots_on_ground, cap_count, arrivals, departures; replications are
+    numbered from ``first``.
+    """
+    n_reps, _, n_days, n_roles = counts.shape
+    roles = list(scenario.roles)
+    per_rep = n_days * n_roles
     day_index = dates(scenario, n_days)
-    return pd.DataFrame(
-        {
-            "scenario": scenario.name,
-            "replication": np.int64(replication),
-            "date": np.repeat(day_index.values, n_roles),
-            "role": pd.Categorical(
-                np.tile(np.array(rec.roles, dtype=object), n_days), categories=rec.roles
-            ),
-            "boots_on_ground": rec.boots_on_ground.ravel(),
-            "cap_count": rec.cap_count.ravel(),
-            "arrivals": rec.arrivals.ravel(),
-            "departures": rec.departures.ravel(),
-        },
-        columns=TIMESERIES_COLUMNS,
-    )
+    columns = {
+        "scenario": scenario.name,
+        "replication": np.repeat(np.arange(first, first + n_reps, dtype=np.int64), per_rep),
+        "date": np.tile(np.repeat(day_index.values, n_roles), n_reps),
+        "role": pd.Categorical.from_codes(np.tile(np.arange(n_roles), n_days * n_reps), roles),
+    }
+    for m, name in enumerate(TIMESERIES_COLUMNS[4:]):
+        columns[name] = counts[:, m].reshape(-1).astype(np.int64)
+    return pd.DataFrame(columns, columns=TIMESERIES_COLUMNS)
 
 
 def events_table(rec: Recording, scenario: Scenario, replication: int) -> pd.DataFrame:

@@ -8,8 +8,10 @@ caused it.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
+import math
 import re
 import types
 import typing
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
@@ -28,6 +30,9 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 from sim.errors import ScenarioError
 from sim.scenario.overrides import OVERRIDE, apply_override
 from sim.scenario.schema import Scenario, check
+from sim.scenario.uncertainty import KINDS, Distribution, is_distribution
+
+DISTRIBUTION = TypeAdapter(Distribution)
 
 Key = tuple[str | int, ...]
 
@@ -68,7 +73,88 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
         doc.data["name"] = stem
     for text in overrides or []:
         apply_override(doc, text)
-    return validate(doc)
+    uncertain = _extract_uncertainties(doc)
+    scenario = validate(doc)
+    if uncertain:
+        _check_supports(doc, uncertain)
+        scenario._uncertain = uncertain
+        scenario._template = copy.deepcopy(doc.data)
+    return scenario
+
+
+def _extract_uncertainties(doc: Document) -> dict[Key, Any]:
+    """Take each distribution out of the data, leaving its median in its place."""
+    found: dict[Key, Any] = {}
+    stack: list[tuple[Any, Key]] = [(doc.data, ())]
+    while stack:
+        node, path = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in list(items):
+            here = (*path, key)
+            if is_distribution(value):
+                found[here] = value
+            elif isinstance(value, dict | list):
+                stack.append((value, here))
+    out = {}
+    for path, raw in sorted(found.items(), key=lambda kv: _dotted(kv[0])):
+        try:
+            dist = DISTRIBUTION.validate_python(raw)
+        except ValidationError as exc:
+            errors = [  # drop the distribution's name pydantic puts first in the location
+                {**e, "loc": e["loc"][1:]} if e["loc"][:1] and e["loc"][0] in KINDS else e
+                for e in exc.errors()
+            ]
+            problems = [_describe(err, raw) for err in errors]
+            problems = [((*path, *p), m) for p, m in problems]
+            _raise_first(problems, doc)
+        kind = leaf_type(path)
+        if kind not in (int, float):
+            _raise_first([(path, "a distribution can stand only for a number")], doc)
+        _get(doc.data, path[:-1])[path[-1]] = _as(kind, dist.central())
+        out[path] = dist
+    return out
+
+
+def _check_supports(doc: Document, uncertain: dict[Key, Any]) -> None:
+    """Each distribution's lowest and highest values must make a valid scenario too."""
+    for path, dist in uncertain.items():
+        kind = leaf_type(path)
+        holder = _get(doc.data, path[:-1])
+        central = holder[path[-1]]
+        for end in dist.support():
+            if not math.isfinite(end):
+                continue
+            holder[path[-1]] = _as(kind, end)
+            try:
+                validate(doc)
+            except ScenarioError as err:
+                file, line = doc.locate(path)
+                same = err.key in (None, _dotted(path))
+                what = err.message if same else f"{err.key}: {err.message}"
+                raise ScenarioError(f"the distribution can give {end:g}, and then {what}",
+                                    file=file, line=line, key=_dotted(path)) from None  # fmt: skip
+            finally:
+                holder[path[-1]] = central
+
+
+def _as(kind: type, value: float) -> int | float:
+    return math.floor(value + 0.5) if kind is int else float(value)
+
+
+def leaf_type(path: Key) -> Any:
+    """The type of the schema field at ``path`` (``None`` if there is no such field)."""
+    model: Any = Scenario
+    for part in path:
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            info = model.model_fields.get(str(part))
+            model = _unwrap(info.annotation) if info else None
+        elif typing.get_origin(model) is list:
+            model = _unwrap(typing.get_args(model)[0])
+        elif typing.get_origin(model) is dict:
+            model = _unwrap(typing.get_args(model)[1])
+        else:
+            return None
+    return model
 
 
 def validate(doc: Document) -> Scenario:
@@ -341,17 +427,7 @@ def _data_path(loc: tuple, data: Any) -> Key:
 
 def _allowed_keys(path: Key) -> list[str]:
     """Field names of the schema model found at ``path`` (empty if not a model)."""
-    model: Any = Scenario
-    for part in path:
-        if isinstance(model, type) and issubclass(model, BaseModel):
-            info = model.model_fields.get(str(part))
-            model = _unwrap(info.annotation) if info else None
-        elif typing.get_origin(model) is list:
-            model = _unwrap(typing.get_args(model)[0])
-        elif typing.get_origin(model) is dict:
-            model = _unwrap(typing.get_args(model)[1])
-        else:
-            return []
+    model = leaf_type(path)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return list(model.model_fields)
     return []

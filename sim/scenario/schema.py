@@ -225,6 +225,9 @@ class Scenario(_Model):
     allow_over_cap: bool = Field(
         default=False, description="Let units arrive even when the cap has no room for them."
     )
+    tour_extension_days: int = Field(
+        default=0, ge=0, le=3650, description="Days added to every unit's tour (extensions)."
+    )
     planning_interval_days: int = Field(
         default=7, gt=0, le=365, description="How often the planner reviews the force."
     )
@@ -244,6 +247,13 @@ class Scenario(_Model):
     )
 
     _files: list[str] = PrivateAttr(default_factory=list)
+    _uncertain: dict = PrivateAttr(default_factory=dict)
+    _template: dict | None = PrivateAttr(default=None)
+
+    @property
+    def uncertainties(self) -> dict[str, object]:
+        """Uncertain inputs by dotted path: the distributions each replication draws from."""
+        return {".".join(str(p) for p in path): d for path, d in self._uncertain.items()}
 
     @property
     def files(self) -> list[str]:
@@ -252,7 +262,7 @@ class Scenario(_Model):
 
     def tour_days(self, unit_type: str) -> int:
         ut = self.unit_types[unit_type]
-        return ut.tour_days or self.services[ut.service].tour_days
+        return (ut.tour_days or self.services[ut.service].tour_days) + self.tour_extension_days
 
     def phase_cap(self, index: int) -> int:
         phase = self.policy.phases[index]

@@ -1,0 +1,109 @@
+"""Streaming aggregation of daily counts across replications, in bounded memory.
+
+Counts are whole people, so the distribution of a count on a day across replications is a
+histogram of integers. Keeping one histogram per day and series gives exact quantiles
+(equal to ``numpy.quantile`` on all the data, linear interpolation) and exact means, in
+memory that does not grow with the number of replications, and the result does not depend
+on the order in which batches arrive. A series whose counts outgrow ``max_bins`` is
+re-binned to wider bins (quantiles then good to half a bin, and ``exact`` turns false).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+@dataclass
+class Histograms:
+    """Per-day histograms of one integer series across replications."""
+
+    n_days: int
+    max_bins: int = 8192
+    width: int = 1
+    counts: np.ndarray = field(init=False)  # (days, bins): replications per value bin
+    total: np.ndarray = field(init=False)  # (days,): sum of values, for exact means
+    n: int = 0
+
+    def __post_init__(self) -> None:
+        self.counts = np.zeros((self.n_days, 1), dtype=np.int64)
+        self.total = np.zeros(self.n_days, dtype=np.int64)
+
+    @property
+    def exact(self) -> bool:
+        return self.width == 1
+
+    def add(self, values: np.ndarray) -> None:
+        """Add replications: ``values`` shaped (replications, days), whole numbers >= 0."""
+        values = np.asarray(values, dtype=np.int64)
+        if values.size == 0:
+            return
+        if values.min() < 0:
+            raise ValueError("counts must not be negative")
+        self._fit(int(values.max()))
+        bins = values // self.width
+        n_bins = self.counts.shape[1]
+        flat = (np.arange(self.n_days) * n_bins)[None, :] + bins
+        self.counts += np.bincount(flat.ravel(), minlength=self.n_days * n_bins).reshape(
+            self.n_days, n_bins
+        )
+        self.total += values.sum(axis=0)
+        self.n += values.shape[0]
+
+    def merge(self, other: Histograms) -> None:
+        """Add another set of histograms (from a checkpoint or another driver)."""
+        while self.width < other.width:
+            self._coarsen()
+        while other.width < self.width:
+            other._coarsen()
+        self._fit((other.counts.shape[1] * other.width) - 1)
+        self.counts[:, : other.counts.shape[1]] += other.counts
+        self.total += other.total
+        self.n += other.n
+
+    def _fit(self, largest: int) -> None:
+        """Make room for values up to ``largest``, widening bins if it would take too many."""
+        while largest // self.width + 1 > self.max_bins:
+            self._coarsen()
+        need = largest // self.width + 1
+        have = self.counts.shape[1]
+        if need > have:
+            grown = max(need, min(2 * have, self.max_bins))
+            pad = np.zeros((self.n_days, grown - have), dtype=np.int64)
+            self.counts = np.concatenate([self.counts, pad], axis=1)
+
+    def _coarsen(self) -> None:
+        if self.counts.shape[1] % 2:
+            pad = np.zeros((self.n_days, 1), dtype=np.int64)
+            self.counts = np.concatenate([self.counts, pad], axis=1)
+        self.counts = self.counts.reshape(self.n_days, -1, 2).sum(axis=2)
+        self.width *= 2
+
+    def mean(self) -> np.ndarray:
+        return self.total / max(self.n, 1)
+
+    def quantiles(self, qs: tuple[float, ...] = QUANTILES) -> np.ndarray:
+        """(days, len(qs)) quantiles, as ``numpy.quantile(..., axis=0)`` would give them."""
+        if self.n == 0:
+            return np.full((self.n_days, len(qs)), np.nan)
+        cum = np.cumsum(self.counts, axis=1)
+        out = np.empty((self.n_days, len(qs)))
+        for j, q in enumerate(qs):
+            h = (self.n - 1) * q
+            lo = int(np.floor(h))
+            frac = h - lo
+            low = self._order_statistic(cum, lo)
+            if frac > 0:
+                high = self._order_statistic(cum, min(lo + 1, self.n - 1))
+                out[:, j] = low + frac * (high - low)
+            else:
+                out[:, j] = low
+        return out
+
+    def _order_statistic(self, cum: np.ndarray, j: int) -> np.ndarray:
+        """The j-th smallest value (0-based) on each day."""
+        bins = np.argmax(cum > j, axis=1)
+        return bins * self.width + (self.width - 1) / 2

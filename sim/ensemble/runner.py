@@ -1,0 +1,265 @@
+"""Run many replications of one or more scenarios, and aggregate them as they finish.
+
+Replication k of every scenario uses the same seed sequence (common random numbers).
+Work is cut into batches of consecutive replications; each batch's result is saved (when
+a folder is given) and folded into per-day histograms, then its daily counts are dropped,
+so memory does not grow with the number of replications. Nothing depends on the order in
+which batches finish, so the numbers are the same for any executor and number of workers.
+
+With ``precision``, replications are added in rounds until the 95% confidence interval of
+each headline outcome's mean is within ``precision`` of the mean (or ``max_replications``
+is reached); rounds have a fixed size so where it stops does not depend on the workers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.compare import HEADLINE, precision_reached
+from sim.ensemble.aggregate import QUANTILES, Histograms
+from sim.ensemble.checkpoint import iter_batches, save_batch
+from sim.ensemble.executors import Executor
+from sim.ensemble.worker import MEASURES, BatchResult, run_batch
+from sim.results.tables import dates, events_table, timeseries_table
+from sim.scenario.schema import Scenario
+
+BAND_MEASURES = ("boots_on_ground", "cap_count")
+BAND_COLUMNS = ["scenario", "date", "role", "measure", "replications", "mean"] + [
+    f"q{round(q * 100):02d}" for q in QUANTILES
+]
+
+
+@dataclass
+class Plan:
+    """How many replications, in what batches, with what seed."""
+
+    seed: int = 0
+    replications: int | None = 1  # None: add rounds until ``precision`` is reached
+    precision: float | None = None
+    max_replications: int = 10_000
+    batch_size: int = 20
+    round_size: int = 100
+
+
+@dataclass
+class _Aggregate:
+    """What has been gathered for one scenario."""
+
+    scenario: Scenario
+    n_days: int
+    n_roles: int
+    histograms: dict[tuple[str, int], Histograms] = field(default_factory=dict)
+    movement_totals: np.ndarray = field(init=False)  # (2, days, roles): arrivals, departures
+    rows: list[dict] = field(default_factory=list)
+    sample: BatchResult | None = None
+    done: set[int] = field(default_factory=set)  # first replication of each batch folded in
+
+    def __post_init__(self) -> None:
+        for measure in BAND_MEASURES:
+            for role in range(self.n_roles + 1):  # the last is the total
+                self.histograms[(measure, role)] = Histograms(self.n_days)
+        self.movement_totals = np.zeros((2, self.n_days, self.n_roles), dtype=np.int64)
+
+    @property
+    def n(self) -> int:
+        return len(self.rows)
+
+    def add(self, batch: BatchResult) -> None:
+        if batch.first in self.done:
+            return
+        self.done.add(batch.first)
+        counts = batch.counts.astype(np.int64)  # (reps, measures, days, roles)
+        for m, measure in enumerate(MEASURES):
+            if measure in BAND_MEASURES:
+                for role in range(self.n_roles):
+                    self.histograms[(measure, role)].add(counts[:, m, :, role])
+                self.histograms[(measure, self.n_roles)].add(counts[:, m].sum(axis=2))
+        self.movement_totals += counts[
+            :, [MEASURES.index("arrivals"), MEASURES.index("departures")]
+        ].sum(axis=0)
+        self.rows.extend(batch.rows)
+        if batch.sample is not None:
+            self.sample = batch
+
+
+@dataclass
+class EnsembleResult:
+    """Everything a run folder is made from."""
+
+    scenarios: list[Scenario]
+    plan: Plan
+    summary: pd.DataFrame
+    bands: pd.DataFrame
+    movements: pd.DataFrame  # mean arrivals and departures per day and role
+    timeseries: pd.DataFrame  # replication 0 of each scenario
+    events: pd.DataFrame  # replication 0 of each scenario
+    replications: int
+    precision: dict[str, float]
+    exact: bool
+    sim_events: int
+    seconds: float
+
+
+class Ensemble:
+    """Runs batches on an executor and folds them into per-scenario aggregates."""
+
+    def __init__(
+        self,
+        scenarios: list[Scenario],
+        plan: Plan,
+        executor: Executor,
+        folder: Path | None = None,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> None:
+        self.scenarios = scenarios
+        self.plan = plan
+        self.executor = executor
+        self.folder = folder
+        self.progress = progress
+        self.aggregates = [
+            _Aggregate(s, (s.end - s.start).days + 1, len(s.roles)) for s in scenarios
+        ]
+        self.sim_events = 0
+        self.seconds = 0.0
+
+    def resume(self) -> int:
+        """Fold in the batches saved in the folder by an earlier, interrupted run."""
+        if self.folder is None:
+            return 0
+        for batch in iter_batches(self.folder):
+            self._fold(batch)
+        return sum(a.n for a in self.aggregates)
+
+    def run(self) -> EnsembleResult:
+        began = time.perf_counter()
+        plan = self.plan
+        if plan.replications is not None:
+            self._run_until(plan.replications)
+        else:
+            target = plan.round_size
+            while True:
+                self._run_until(min(target, plan.max_replications))
+                reached = self._precision()
+                if all(w <= (plan.precision or 0) for w in reached.values()):
+                    break
+                if target >= plan.max_replications:
+                    break
+                target += plan.round_size
+        self.seconds += time.perf_counter() - began
+        return self._result()
+
+    def _run_until(self, target: int) -> None:
+        """Run every missing batch below replication ``target``, a bounded number at a time."""
+        todo = [
+            (i, first, min(self.plan.batch_size, target - first))
+            for i, agg in enumerate(self.aggregates)
+            for first in range(0, target, self.plan.batch_size)
+            if first not in agg.done
+        ]
+        total = target * len(self.scenarios)
+        self._report(total)
+        window = max(2 * self.executor.workers, 2)
+        pending = []
+        while todo or pending:
+            while todo and len(pending) < window:
+                i, first, count = todo.pop(0)
+                pending.append(
+                    self.executor.submit(
+                        run_batch, self.scenarios[i], i, self.plan.seed, first, count
+                    )
+                )
+            future = next(self.executor.as_completed(pending))
+            pending.remove(future)
+            batch = future.result()
+            if self.folder is not None:
+                save_batch(self.folder, batch)
+            self._fold(batch)
+            self._report(total)
+
+    def _fold(self, batch: BatchResult) -> None:
+        self.aggregates[batch.index].add(batch)
+        self.sim_events += batch.sim_events
+
+    def _report(self, total: int) -> None:
+        if self.progress:
+            self.progress(sum(a.n for a in self.aggregates), total)
+
+    def _precision(self) -> dict[str, float]:
+        if self.plan.precision is None:
+            return {}
+        return precision_reached(self.summary(), self.plan.precision, HEADLINE)
+
+    def summary(self) -> pd.DataFrame:
+        frames = [pd.DataFrame(a.rows) for a in self.aggregates if a.rows]
+        summary = pd.concat(frames, ignore_index=True)
+        order = {s.name: i for i, s in enumerate(self.scenarios)}
+        summary = summary.sort_values(
+            ["scenario", "replication"], key=lambda c: c.map(order) if c.name == "scenario" else c
+        )
+        return summary.reset_index(drop=True)
+
+    def _result(self) -> EnsembleResult:
+        samples = [a.sample for a in self.aggregates]
+        timeseries = pd.concat(
+            [timeseries_table(b.sample, b.sample_scenario, 0) for b in samples if b],
+            ignore_index=True,
+        )
+        events = pd.concat(
+            [events_table(b.sample, b.sample_scenario, 0) for b in samples if b], ignore_index=True
+        )
+        return EnsembleResult(
+            scenarios=self.scenarios,
+            plan=self.plan,
+            summary=self.summary(),
+            bands=pd.concat([self._bands(a) for a in self.aggregates], ignore_index=True),
+            movements=pd.concat([self._movements(a) for a in self.aggregates], ignore_index=True),
+            timeseries=timeseries,
+            events=events,
+            replications=min(a.n for a in self.aggregates),
+            precision=self._precision(),
+            exact=all(h.exact for a in self.aggregates for h in a.histograms.values()),
+            sim_events=self.sim_events,
+            seconds=self.seconds,
+        )
+
+    @staticmethod
+    def _bands(agg: _Aggregate) -> pd.DataFrame:
+        s = agg.scenario
+        day_index = dates(s, agg.n_days)
+        frames = []
+        for (measure, role), hist in agg.histograms.items():
+            q = hist.quantiles(QUANTILES)
+            frame = pd.DataFrame(q, columns=BAND_COLUMNS[6:])
+            frame.insert(0, "mean", hist.mean())
+            frame.insert(0, "replications", hist.n)
+            frame.insert(0, "measure", measure)
+            frame.insert(0, "role", s.roles[role] if role < len(s.roles) else "total")
+            frame.insert(0, "date", day_index)
+            frame.insert(0, "scenario", s.name)
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)[BAND_COLUMNS]
+
+    @staticmethod
+    def _movements(agg: _Aggregate) -> pd.DataFrame:
+        s = agg.scenario
+        n = max(agg.n, 1)
+        day_index = dates(s, agg.n_days)
+        arrivals, departures = agg.movement_totals / n
+        return pd.DataFrame(
+            {
+                "scenario": s.name,
+                "replication": -1,  # the mean of all replications
+                "date": np.repeat(day_index.values, len(s.roles)),
+                "role": pd.Categorical(
+                    np.tile(np.array(s.roles, dtype=object), agg.n_days), categories=s.roles
+                ),
+                "arrivals": arrivals.ravel(),
+                "departures": departures.ravel(),
+            }
+        )

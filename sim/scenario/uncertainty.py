@@ -1,0 +1,211 @@
+"""Uncertain inputs: any number in a scenario may be written as a distribution.
+
+    threat:
+      attacks_per_month: {distribution: triangular, low: 4, mode: 8, high: 15}
+
+A value written as a plain number stays fixed. Each replication draws one value for each
+uncertain input, by inverting the distribution at one uniform draw from the input's own
+stream (named after its dotted path). So the same input gets the same value in
+replication k of every scenario run with the same seed (common random numbers), and adding
+an input never changes the others' draws. Integer fields take the draw rounded to the
+nearest whole number.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+def poisson_quantile(u: float, mean: float) -> int:
+    """Smallest k with P(X <= k) >= u for X ~ Poisson(mean): one uniform draw, any mean."""
+    if mean <= 0:
+        return 0
+    if mean > 50:  # normal approximation, where exp(-mean) would lose precision
+        u = min(max(u, 1e-12), 1 - 1e-12)
+        return max(0, round(NormalDist(mean, math.sqrt(mean)).inv_cdf(u)))
+    k, p = 0, math.exp(-mean)
+    cdf = p
+    while cdf < u:
+        k += 1
+        p *= mean / k
+        cdf += p
+    return k
+
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class _Dist(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+    source: str | None = None
+
+    def support(self) -> tuple[float, float]:
+        """The smallest and largest value the distribution can give."""
+        raise NotImplementedError
+
+    def central(self) -> float:
+        """The value used where a single number is needed (the median)."""
+        return self.quantile(0.5)
+
+    def quantile(self, u: float) -> float:
+        raise NotImplementedError
+
+
+class Uniform(_Dist):
+    """Every value between ``low`` and ``high`` equally likely."""
+
+    distribution: Literal["uniform"]
+    low: Finite
+    high: Finite
+
+    @model_validator(mode="after")
+    def _order(self) -> Uniform:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+    def quantile(self, u: float) -> float:
+        return self.low + u * (self.high - self.low)
+
+
+class Triangular(_Dist):
+    """From ``low`` to ``high``, most likely at ``mode``."""
+
+    distribution: Literal["triangular"]
+    low: Finite
+    mode: Finite
+    high: Finite
+
+    @model_validator(mode="after")
+    def _order(self) -> Triangular:
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError(f"need low <= mode <= high and low < high, got {self.low}, "
+                             f"{self.mode}, {self.high}")  # fmt: skip
+        return self
+
+    def support(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+    def quantile(self, u: float) -> float:
+        a, c, b = self.low, self.mode, self.high
+        split = (c - a) / (b - a)
+        if u < split:
+            return a + math.sqrt(u * (b - a) * (c - a))
+        return b - math.sqrt((1 - u) * (b - a) * (b - c))
+
+
+class Normal(_Dist):
+    """Normal with ``mean`` and ``sd``, cut to [``low``, ``high``] when given."""
+
+    distribution: Literal["normal"]
+    mean: Finite
+    sd: Finite = Field(gt=0)
+    low: Finite | None = None
+    high: Finite | None = None
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Normal:
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        lo, hi = self._cdf_range()
+        if hi - lo < 1e-9:
+            raise ValueError("the bounds leave (almost) no probability")
+        return self
+
+    def _cdf_range(self) -> tuple[float, float]:
+        d = NormalDist(self.mean, self.sd)
+        lo = d.cdf(self.low) if self.low is not None else 0.0
+        hi = d.cdf(self.high) if self.high is not None else 1.0
+        return lo, hi
+
+    def support(self) -> tuple[float, float]:
+        return (
+            self.low if self.low is not None else -math.inf,
+            self.high if self.high is not None else math.inf,
+        )
+
+    def quantile(self, u: float) -> float:
+        lo, hi = self._cdf_range()
+        p = min(max(lo + u * (hi - lo), 1e-12), 1 - 1e-12)
+        x = NormalDist(self.mean, self.sd).inv_cdf(p)
+        low, high = self.support()
+        return min(max(x, low), high)
+
+
+class LogNormal(_Dist):
+    """exp(N(mu, sigma)): positive, with a long upper tail; its median is exp(mu)."""
+
+    distribution: Literal["lognormal"]
+    mu: Finite
+    sigma: Finite = Field(gt=0)
+
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+    def quantile(self, u: float) -> float:
+        p = min(max(u, 1e-12), 1 - 1e-12)
+        return math.exp(NormalDist(self.mu, self.sigma).inv_cdf(p))
+
+
+class Poisson(_Dist):
+    """Whole numbers with the given ``mean``."""
+
+    distribution: Literal["poisson"]
+    mean: Finite = Field(ge=0, le=1e6)
+
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+    def quantile(self, u: float) -> float:
+        return float(poisson_quantile(u, self.mean))
+
+
+class Choice(_Dist):
+    """One of ``values``, with chances in proportion to ``weights`` (equal if left out)."""
+
+    distribution: Literal["choice"]
+    values: list[Finite] = Field(min_length=1)
+    weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> Choice:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(f"{len(self.weights)} weights for {len(self.values)} values")
+            if sum(self.weights) <= 0:
+                raise ValueError("the weights add up to zero")
+        return self
+
+    def support(self) -> tuple[float, float]:
+        return (min(self.values), max(self.values))
+
+    def central(self) -> float:
+        return self.quantile(0.5)
+
+    def quantile(self, u: float) -> float:
+        weights = self.weights or [1.0] * len(self.values)
+        total, acc = sum(weights), 0.0
+        for value, weight in zip(self.values, weights, strict=True):
+            acc += weight / total
+            if u < acc:
+                return value
+        return self.values[-1]
+
+
+Distribution = Annotated[
+    Uniform | Triangular | Normal | LogNormal | Poisson | Choice,
+    Field(discriminator="distribution"),
+]
+KINDS = ("uniform", "triangular", "normal", "lognormal", "poisson", "choice")
+
+
+def is_distribution(value: object) -> bool:
+    """A mapping written in place of a number, recognised by its ``distribution`` key."""
+    return isinstance(value, dict) and "distribution" in value
