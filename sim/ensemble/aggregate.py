@@ -29,7 +29,7 @@ class Histograms:
     n: int = 0
 
     def __post_init__(self) -> None:
-        self.counts = np.zeros((self.n_days, 1), dtype=np.int64)
+        self.counts = np.zeros((self.n_days, 1), dtype=np.int32)
         self.total = np.zeros(self.n_days, dtype=np.int64)
 
     @property
@@ -47,9 +47,8 @@ class Histograms:
         bins = values // self.width
         n_bins = self.counts.shape[1]
         flat = (np.arange(self.n_days) * n_bins)[None, :] + bins
-        self.counts += np.bincount(flat.ravel(), minlength=self.n_days * n_bins).reshape(
-            self.n_days, n_bins
-        )
+        added = np.bincount(flat.ravel(), minlength=self.n_days * n_bins)
+        self.counts += added.reshape(self.n_days, n_bins).astype(np.int32)
         self.total += values.sum(axis=0)
         self.n += values.shape[0]
 
@@ -72,12 +71,12 @@ class Histograms:
         have = self.counts.shape[1]
         if need > have:
             grown = max(need, min(2 * have, self.max_bins))
-            pad = np.zeros((self.n_days, grown - have), dtype=np.int64)
+            pad = np.zeros((self.n_days, grown - have), dtype=np.int32)
             self.counts = np.concatenate([self.counts, pad], axis=1)
 
     def _coarsen(self) -> None:
         if self.counts.shape[1] % 2:
-            pad = np.zeros((self.n_days, 1), dtype=np.int64)
+            pad = np.zeros((self.n_days, 1), dtype=np.int32)
             self.counts = np.concatenate([self.counts, pad], axis=1)
         self.counts = self.counts.reshape(self.n_days, -1, 2).sum(axis=2)
         self.width *= 2
@@ -89,7 +88,7 @@ class Histograms:
         """(days, len(qs)) quantiles, as ``numpy.quantile(..., axis=0)`` would give them."""
         if self.n == 0:
             return np.full((self.n_days, len(qs)), np.nan)
-        cum = np.cumsum(self.counts, axis=1)
+        cum = np.cumsum(self.counts, axis=1, dtype=np.int64)
         out = np.empty((self.n_days, len(qs)))
         for j, q in enumerate(qs):
             h = (self.n - 1) * q

@@ -25,12 +25,22 @@ from sim.scenario.timeline import Timeline
 STREAMS = ("threat", "airlift")
 
 
+class Environment(simpy.Environment):
+    """SimPy's environment, counting the processes it starts (for benchmarks)."""
+
+    processes = 0
+
+    def process(self, generator: Generator) -> simpy.Process:
+        self.processes += 1
+        return super().process(generator)
+
+
 class Model:
     """The shared state of one replication: environment, force, planner, airlift, recorder."""
 
     def __init__(self, scenario: Scenario, rngs: Mapping[str, np.random.Generator]) -> None:
         self.scenario = scenario
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.n_days = (scenario.end - scenario.start).days + 1
         self.recorder = Recorder(list(scenario.roles))
         self.timeline = Timeline(scenario)
@@ -46,7 +56,9 @@ class Model:
 
     def run(self) -> Recording:
         self.env.run(until=self.n_days)
-        return self.recorder.finish(self.n_days, sim_events=self._events_processed())
+        rec = self.recorder.finish(self.n_days, sim_events=self._events_processed())
+        rec.processes = self.env.processes
+        return rec
 
     def _events_processed(self) -> int:
         # SimPy numbers every scheduled event; those still queued have not been processed.

@@ -29,6 +29,7 @@ class Recording:
     events: list[tuple]
     base_closed: dict[str, float] = field(default_factory=dict)
     sim_events: int = 0
+    processes: int = 0
 
 
 class Recorder:
