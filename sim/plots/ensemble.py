@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
@@ -88,6 +89,7 @@ OUTCOMES: dict[str, tuple[str, str, float]] = {
 _NAMES = {"boots_on_ground": "Boots on the ground", "cap_count": "Cap count"}
 _OUTER, _INNER = 0.16, 0.38  # band opacity: 90% band lighter, 50% band darker
 _FAN_HATCHES = {"cap_count": "////"}
+_STEPS = [1, 2, 2.5, 5, 10]  # tick steps for axes with few ticks
 _LEGEND = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0}
 
 
@@ -130,8 +132,24 @@ def _quantiles(frame: pd.DataFrame, role: str, measure: str) -> pd.DataFrame:
     return rows.set_index("date").sort_index()[list(QUANTILES)].astype(float)
 
 
-def _replications(frame: pd.DataFrame) -> str:
-    low, high = int(frame["replications"].min()), int(frame["replications"].max())
+def _draw_reference(ax: Axes, ref: pd.DataFrame | None, measure: str, label: str) -> None:
+    """The reference scenario's median total of ``measure``, thin, grey and dashed."""
+    if ref is not None:
+        r = _quantiles(ref, "total", measure)
+        ax.plot(to_datenum(r.index), r["q50"], label=label, zorder=3.5, **REFERENCE_LINE)
+
+
+def _is_reference(name: str, reference: str | None) -> str:
+    return "; this is the reference scenario" if name == reference else ""
+
+
+def _title(title: str | None, default: str) -> str:
+    return default if title is None else title
+
+
+def _count(values: pd.Series) -> str:
+    """A number of replications for a subtitle: ``20``, or ``18–20`` where it varies."""
+    low, high = int(values.min()), int(values.max())
     return str(high) if low == high else f"{low}–{high}"
 
 
@@ -192,20 +210,17 @@ def total_fan(
         for measure in ("boots_on_ground", "cap_count"):
             q = _quantiles(frame, "total", measure)
             _draw_fan(ax, q, measure)
-        if ref is not None:
-            r = _quantiles(ref, "total", "cap_count")
-            label = f"{reference} (reference), median cap count"
-            ax.plot(to_datenum(r.index), r["q50"], label=label, zorder=3.5, **REFERENCE_LINE)
+        _draw_reference(ax, ref, "cap_count", f"{reference} (reference), median cap count")
         first, last = q.index[0], q.index[-1]
         _draw_cap(ax, phases, first, last)
         ax.set_xlim(*to_datenum([first, last]))
-        n = _replications(frame)
+        n = _count(frame["replications"])
         subtitle = f"People at the end of each day, all roles; medians of {n} replications"
-        subtitle += " with the middle 50% and 90% of them shaded"
+        subtitle += " with the middle 50% and 90% of them shaded" + _is_reference(name, reference)
         decorate(
             fig,
             ax,
-            title=title or f"Boots on the ground and the cap count, {n} replications: {name}",
+            title=_title(title, f"Boots on the ground and the cap count, {n} replications: {name}"),
             subtitle=subtitle,
             ylabel="People (all roles)",
             footer=_footer(footer, f"scenario {name}", n),
@@ -269,29 +284,31 @@ def composition_fan(
     frame = frame[frame["measure"] == measure]
     total = _quantiles(frame, "total", measure)
     first, last = total.index[0], total.index[-1]
-    n = _replications(frame)
+    n = _count(frame["replications"])
     with style_context():
         fig, top, bottom = _fan_figure()
         _draw_fan(top, total, measure)
-        if ref is not None:
-            r = _quantiles(ref, "total", measure)
-            label = f"{reference} (reference), median"
-            top.plot(to_datenum(r.index), r["q50"], label=label, zorder=3.5, **REFERENCE_LINE)
+        _draw_reference(top, ref, measure, f"{reference} (reference), median")
         _draw_cap(top, phases, first, last)
+        top.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=_STEPS))
         _draw_roles(bottom, frame, measure)
         bottom.set_xlim(*to_datenum([first, last]))
-        subtitle = f"People at the end of each day, {MEASURES[measure]}: all roles (top) "
-        subtitle += f"and by role; medians of {n} replications, the middle 90% shaded"
+        subtitle = f"People at the end of each day, {MEASURES[measure]}: all roles (top), each role"
+        subtitle += (
+            f" (bottom)\nMedians of {n} replications with the middle 90% shaded (top: also 50%)"
+        )
         if ref is not None:
-            subtitle += f"\n{reference}, the reference, is shown for all roles only"
+            subtitle += f"; the reference, {reference}, is drawn for all roles only"
         decorate(
             fig,
             top,
-            title=title or f"Force composition by role, {n} replications: {name}",
-            subtitle=subtitle,
+            title=_title(title, f"Force composition by role, {n} replications: {name}"),
+            subtitle=subtitle + _is_reference(name, reference),
             ylabel="People (all roles)",
             footer=_footer(footer, f"scenario {name}", n),
         )
+        top.legend(*top.get_legend_handles_labels(), handlelength=3.2, **_LEGEND)
+        fig.align_ylabels([top, bottom])
         for label in mark_phases(bottom, phases, first, last):
             label.remove()  # named once, on the upper panel
         return finish(fig, top, mark_phases(top, phases, first, last))
@@ -329,7 +346,7 @@ def _panel_axes(ax: Axes, rows: Sequence[str], reference: str | None = None) -> 
     """Rows top to bottom, named on the y axis; numbers and grid lines on the x axis."""
     ax.set_yticks(range(len(rows)), [f"{r}\n(reference)" if r == reference else r for r in rows])
     ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=_STEPS))
     ax.xaxis.set_major_formatter(FuncFormatter(_number))
     ax.grid(True, axis="x")
     ax.yaxis.grid(False)
@@ -371,6 +388,20 @@ def _draw_boxes(ax: Axes, data: list[np.ndarray], reference: bool) -> None:
         ax.axvline(np.median(data[0]), zorder=0.5, **REFERENCE_LINE)
 
 
+def _box_legend(reference: str | None) -> list[tuple[Artist, str]]:
+    entries: list[tuple[Artist, str]] = [
+        (Patch(**_BOX), "Middle 50% of replications"),
+        (Line2D([], [], **_MEDIAN), "Median"),
+        (Line2D([], [], linestyle="none", **_MEAN), "Mean"),
+        (Line2D([], [], **_WHISKER), "Whiskers: 5–95% of replications"),
+        (Line2D([], [], linestyle="none", **_FLIER), "Replications outside 5–95%"),
+    ]
+    if reference is not None:
+        entries.append((Patch(**_REFERENCE_BOX), f"{reference} (reference)"))
+        entries.append((Line2D([], [], **REFERENCE_LINE), f"{reference} (reference), median"))
+    return entries
+
+
 def outcome_distributions(
     summary: pd.DataFrame,
     outcomes: Sequence[str] | None = None,
@@ -397,36 +428,18 @@ def outcome_distributions(
         fig, body, axes = new_panels(len(chosen))
         for ax, column in zip(axes, chosen, strict=True):
             label, unit, scale = _outcome(column)
-            data = [
-                summary.loc[summary["scenario"] == s, column].dropna().to_numpy(float) * scale
-                for s in names
-            ]
+            by_scenario = summary.groupby("scenario")[column]
+            data = [by_scenario.get_group(s).dropna().to_numpy(float) * scale for s in names]
             _draw_boxes(ax, data, reference is not None)
             _panel_axes(ax, names, reference)
             ax.set_title(label, loc="left")
             ax.set_xlabel(unit[:1].upper() + unit[1:] if unit else "Value")
-        n = int(summary.groupby("scenario")["replication"].nunique().max())
-        handles = [
-            Patch(**_BOX),
-            Line2D([], [], **_MEDIAN),
-            Line2D([], [], linestyle="none", **_MEAN),
-            Line2D([], [], **_WHISKER),
-            Line2D([], [], linestyle="none", **_FLIER),
-        ]
-        labels = [
-            "Middle 50% of replications",
-            "Median",
-            "Mean",
-            "Whiskers: 5–95% of replications",
-            "Replications outside 5–95%",
-        ]
-        if reference is not None:
-            handles += [Patch(**_REFERENCE_BOX), Line2D([], [], **REFERENCE_LINE)]
-            labels += [f"{reference} (reference)", f"{reference} (reference), median"]
+        n = _count(summary.groupby("scenario")["replication"].nunique())
+        handles, labels = zip(*_box_legend(reference), strict=True)
         return decorate_panels(
             fig,
             body,
-            title=title or f"Outcomes over {n} replications, by scenario",
+            title=_title(title, f"Outcomes over {n} replications, by scenario"),
             subtitle="Spread of each outcome across replications, one box per scenario; "
             "a box shrinks to a line where the replications agree closely",
             footer=_footer(footer, f"scenarios {', '.join(names)}", n),
@@ -436,20 +449,38 @@ def outcome_distributions(
 
 
 _SPREAD = {"color": "#222222", "linewidth": 1.1}
-_CI = {"color": "#7FA7C9", "linewidth": 7.0, "alpha": 1.0}
+_CI = {"color": "#7FA7C9", "linewidth": 7.0}
 _POINT = {"marker": "o", "markersize": 5.5, "color": "#000000", "linestyle": "none"}
 
 
 def _draw_differences(ax: Axes, rows: pd.DataFrame, names: list[str], scale: float) -> None:
+    """Per scenario: the CI as a thick bar, the 5-95% range as a thin line, the mean a dot."""
     y = [names.index(s) for s in rows["scenario"]]
     # The thin line over the thick bar: with heavy tails the CI can be the wider of the two.
     ax.hlines(y, rows["ci_low"] * scale, rows["ci_high"] * scale, zorder=2, **_CI)
     ax.hlines(y, rows["q05"] * scale, rows["q95"] * scale, zorder=3, **_SPREAD)
     ax.plot(rows["mean"] * scale, y, zorder=4, label="Mean difference", **_POINT)
     values = rows[["q05", "q95", "ci_low", "ci_high", "mean"]].to_numpy(float) * scale
-    low, high = min(np.nanmin(values), 0.0), max(np.nanmax(values), 0.0)
+    low, high = min(np.nanmin(values, initial=0.0), 0.0), max(np.nanmax(values, initial=0.0), 0.0)
     pad = 0.1 * (high - low) or 1.0
     ax.set_xlim(low - pad, high + pad)
+
+
+def _zero_line(ax: Axes, reference: str) -> None:
+    """The reference at zero difference: a grey dashed line named on its roomier side."""
+    ax.axvline(0.0, zorder=1.5, **REFERENCE_LINE)
+    low, high = ax.get_xlim()
+    left = high < -low
+    ax.text(
+        0.0,
+        0.99,
+        f"{reference} " if left else f" {reference}",
+        transform=ax.get_xaxis_transform(),
+        ha="right" if left else "left",
+        va="top",
+        fontsize=7.5,
+        color=REFERENCE_LINE["color"],
+    )
 
 
 def difference_chart(
@@ -461,7 +492,7 @@ def difference_chart(
 ) -> Figure:
     """A panel per outcome: each scenario's difference from the reference, paired by replication.
 
-    The point is the mean difference, the thick bar its 95% confidence interval and the
+    The dot is the mean difference, the thick bar its 95% confidence interval and the
     thin line the middle 90% (5-95%) of the replications' differences. The zero line is
     the reference scenario. The default outcomes are :data:`HEADLINE_OUTCOMES` present.
     """
@@ -481,42 +512,27 @@ def difference_chart(
             label, unit, scale = _outcome(column)
             rows = with_data[(with_data["outcome"] == column) & with_data["scenario"].isin(names)]
             _draw_differences(ax, rows, names, scale)
-            ax.axvline(0.0, zorder=1.5, **REFERENCE_LINE)
-            low, high = ax.get_xlim()
-            left = high < -low  # name the line on its roomier side
-            ax.text(
-                0.0,
-                0.99,
-                f"{reference} " if left else f" {reference}",
-                transform=ax.get_xaxis_transform(),
-                ha="right" if left else "left",
-                va="top",
-                fontsize=7.5,
-                color=REFERENCE_LINE["color"],
-            )
+            _zero_line(ax, reference)
             _panel_axes(ax, names)
             ax.set_title(label, loc="left")
             ax.set_xlabel(f"Difference ({unit})" if unit else "Difference")
-        n = differences["n"].max()
-        handles = [
-            Line2D([], [], **_POINT),
-            Line2D([], [], solid_capstyle="butt", **_CI),
-            Line2D([], [], **_SPREAD),
-            Line2D([], [], **REFERENCE_LINE),
-        ]
+        n = _count(differences["n"])
+        handles = [Line2D([], [], solid_capstyle="butt", **s) for s in (_POINT, _CI, _SPREAD)]
+        handles.append(Line2D([], [], **REFERENCE_LINE))
         labels = [
             "Mean difference",
             "95% confidence interval\nof the mean",
             "Middle 90% of the\nreplications' differences",
             f"{reference} (reference):\nno difference",
         ]
+        subtitle = f"Each outcome minus {reference}'s in the same replication (the same "
+        subtitle += f"random numbers), over {n} replications"
         return decorate_panels(
             fig,
             body,
-            title=title or f"Difference from {reference}, by scenario",
-            subtitle=f"Each outcome minus {reference}'s in the same replication "
-            "(the same random numbers), over {n} replications".replace("{n}", f"{n:.0f}"),
-            footer=_footer(footer, f"reference {reference}", f"{n:.0f}"),
+            title=_title(title, f"Difference from {reference}, by scenario"),
+            subtitle=subtitle,
+            footer=_footer(footer, f"reference {reference}", n),
             handles=handles,
             labels=labels,
         )

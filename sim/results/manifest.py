@@ -20,8 +20,15 @@ PACKAGES = ("sim", "simpy", "numpy", "pandas", "matplotlib", "pydantic", "ruamel
 
 
 def scenario_hash(scenario: Scenario) -> str:
-    """SHA-256 of the resolved scenario's canonical JSON: equal hashes, equal inputs."""
-    text = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    """SHA-256 of the resolved scenario's canonical JSON: equal hashes, equal inputs.
+
+    The distributions of uncertain inputs are part of it, not only their medians.
+    """
+    data = scenario.model_dump(mode="json")
+    data["uncertainties"] = {
+        p: d.model_dump(mode="json") for p, d in scenario.uncertainties.items()
+    }
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -39,7 +46,7 @@ def build_manifest(
     scenarios: list[Scenario],
     *,
     seed: int,
-    replications: int,
+    replications: int | None,
     overrides: list[str],
     started_at: dt.datetime,
     run_seconds: float,
@@ -62,6 +69,9 @@ def build_manifest(
                 "files": s.files,
                 "hash": scenario_hash(s),
                 "resolved": s.model_dump(mode="json", exclude={"extends"}),
+                "uncertainties": {
+                    path: dist.model_dump(mode="json") for path, dist in s.uncertainties.items()
+                },
             }
             for s in scenarios
         ],
