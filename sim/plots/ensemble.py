@@ -179,7 +179,7 @@ def _draw_fan(ax: Axes, q: pd.DataFrame, measure: str) -> None:
             facecolor=to_rgba(colour, opacity),
             edgecolor=to_rgba(colour, 0.6) if outer or hatch else "none",
             hatch=hatch,
-            linestyle=line["linestyle"],
+            linestyle=line["linestyle"] if outer else "solid",  # dashes of width 0 fail in SVG
             linewidth=0.7 if outer else 0.0,
             zorder=2 if outer else 2.1,
             label=f"{name}, middle {what}",
@@ -293,9 +293,12 @@ def composition_fan(
         top.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=_STEPS))
         _draw_roles(bottom, frame, measure)
         bottom.set_xlim(*to_datenum([first, last]))
-        subtitle = f"People at the end of each day, {MEASURES[measure]}: all roles (top), each role"
-        subtitle += (
-            f" (bottom)\nMedians of {n} replications with the middle 90% shaded (top: also 50%)"
+        subtitle = "\n".join(
+            [
+                f"People at the end of each day, {MEASURES[measure]}: all roles (top), "
+                "each role (bottom)",
+                f"Medians of {n} replications with the middle 90% shaded (top: also 50%)",
+            ]
         )
         if ref is not None:
             subtitle += f"; the reference, {reference}, is drawn for all roles only"
@@ -516,7 +519,7 @@ def difference_chart(
             _panel_axes(ax, names)
             ax.set_title(label, loc="left")
             ax.set_xlabel(f"Difference ({unit})" if unit else "Difference")
-        n = _count(differences["n"])
+        n = _count(with_data.loc[with_data["outcome"].isin(chosen), "n"])
         handles = [Line2D([], [], solid_capstyle="butt", **s) for s in (_POINT, _CI, _SPREAD)]
         handles.append(Line2D([], [], **REFERENCE_LINE))
         labels = [
