@@ -52,5 +52,6 @@ def _attack(m: Model, weights: list[float], u_role: float, u_hurt: float) -> Non
     while acc <= u_role * total and role < len(exposed) - 1:
         role += 1
         acc += exposed[role]
-    hurt = poisson_quantile(u_hurt, m.scenario.threat.casualties_per_attack)
+    # An attack on a more exposed role tends to hurt more people.
+    hurt = poisson_quantile(u_hurt, m.scenario.threat.casualties_per_attack * weights[role])
     m.recorder.log(m.env.now, "attack", people=hurt, role=m.scenario.roles[role])

@@ -99,6 +99,6 @@ def _phase_outcomes(cap_count: np.ndarray, scenario: Scenario, tl: Timeline) -> 
         key = phase.slug
         out[f"{key}_met_on"] = start + pd.Timedelta(days=met) if met is not None else pd.NaT
         deadline = tl.deadlines[i]
-        late = None if met is None or deadline is None else max(0, met - int(deadline))
+        late = np.nan if met is None or deadline is None else float(max(0, met - int(deadline)))
         out[f"{key}_days_late"] = late
     return out

@@ -116,10 +116,15 @@ class Threat(_Model):
     """Attacks on the force: a random process with a rate set here or by the phase."""
 
     attacks_per_month: Rate
-    casualties_per_attack: Rate = Field(description="Mean casualties per attack (Poisson).")
+    casualties_per_attack: Rate = Field(
+        description="Mean casualties (Poisson) of an attack on a role of exposure 1."
+    )
     exposure: dict[Name, Rate] = Field(
         default_factory=dict,
-        description="Relative chance per person that an attack hits a role (default 1).",
+        description=(
+            "Relative risk per person in a role (default 1): the chance an attack hits the "
+            "role, and how many it hurts, scale with it."
+        ),
     )
     source: Source = None
 

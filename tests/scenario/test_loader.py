@@ -529,14 +529,15 @@ def test_value_error_in_base_points_at_base(workdir: Path) -> None:
 
 
 def test_unknown_key_in_base_points_at_base(workdir: Path) -> None:
-    base = edit_base(workdir, "    lead_time_days: 90", "    lead_time_dayz: 90")
+    old = "    lead_time_days: 60   # assumption: two months"
+    base = edit_base(workdir, old, old.replace("days", "dayz"))
     child = write(workdir, "child.yaml", "extends: base.yaml\n")
     err = load_error(child)
     assert (err.file, err.key) == (
         str(workdir / "base.yaml"),
-        "unit_types.adviser_team.lead_time_dayz",
+        "unit_types.logistics_detachment.lead_time_dayz",
     )
-    assert err.line == line_with(base, "adviser_team:", "lead_time_dayz:")
+    assert err.line == line_with(base, "logistics_detachment:", "lead_time_dayz:")
     assert "did you mean 'lead_time_days'?" in err.message
 
 
