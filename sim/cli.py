@@ -135,24 +135,33 @@ def run(
 
 
 def _print_outcomes(result) -> None:
-    from sim.analysis.summary import headline
+    from sim.analysis.summary import difference_headline, headline
 
-    diffs = result.differences
-    reference = diffs["reference"].iloc[0] if len(diffs) else None
-    cells = headline(result.summary, reference=reference)
     n = result.result.replications
-    title = "Main outcomes" + (f" (mean and 90% interval of {n:,} replications)" if n > 1 else "")
-    table = Table(title=title)
+    title = "Main outcomes" + (f": mean (5-95% range) of {n:,} replications" if n > 1 else "")
+    _print_table(title, headline(result.summary, result.phases))
+    if len(result.differences):
+        reference = result.differences["reference"].iloc[0]
+        title = f"Difference from {reference}, paired by replication: mean (5-95% range)"
+        _print_table(title, difference_headline(result.summary, reference))
+    reached = result.manifest.get("precision_reached") or {}
+    if reached:
+        worst = max(reached, key=reached.get)
+        console.print(
+            f"{n:,} replications; widest 95% confidence interval: {worst} "
+            f"+/- {reached[worst]:.2%} of its mean"
+        )
+    console.print(f"Results in [bold]{result.out}[/bold]")
+
+
+def _print_table(title: str, cells) -> None:
+    table = Table(title=title, title_justify="left")
     table.add_column("Outcome")
     for name in cells.columns:
         table.add_column(str(name), justify="right")
     for label, row in cells.iterrows():
         table.add_row(str(label), *(str(v) for v in row))
     console.print(table)
-    if result.manifest.get("precision_reached"):
-        worst = max(result.manifest["precision_reached"].values())
-        console.print(f"Replications: {n:,}; worst relative 95% CI half-width {worst:.3%}")
-    console.print(f"Results in [bold]{result.out}[/bold]")
 
 
 class _progress:

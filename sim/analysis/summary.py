@@ -1,8 +1,10 @@
-"""Headline outcomes across replications: pure functions on the summary table."""
+"""Headline outcomes across replications, as short text tables: pure functions on DataFrames."""
 
 from __future__ import annotations
 
 import pandas as pd
+
+from sim.scenario.schema import slug
 
 HEADLINE = {
     "peak_cap_count": "Peak cap count (people)",
@@ -18,34 +20,58 @@ HEADLINE = {
 SCALE = {"total_cost_usd": 1e-6}
 
 
-def headline(summary: pd.DataFrame, reference: str | None = None) -> pd.DataFrame:
+def headline(summary: pd.DataFrame, phases: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per headline outcome (and per phase target), one column per scenario.
 
     Numbers are means over replications (with the 5-95% range when there are several);
-    dates are the median date, or empty when it never happened in most replications.
-    With a ``reference``, one more column per other scenario gives its difference from the
-    reference, paired by replication (mean and 5-95% range of the differences).
+    dates are the median date, "never" when it did not happen in most replications, and
+    blank for a phase the scenario does not have (when ``phases`` is given).
     """
+    columns = _columns(summary)
+    has = None
+    if phases is not None:
+        slugs = phases.assign(slug=phases["name"].map(slug))
+        has = slugs.groupby("scenario")["slug"].apply(set).to_dict()
+    table = {}
+    for name, group in summary.groupby("scenario", sort=False):
+        table[name] = {
+            _label(c): "" if _foreign(c, has, name) else _cell(group[c], SCALE.get(c, 1.0))
+            for c in columns
+        }
+    return pd.DataFrame(table)
+
+
+def difference_headline(summary: pd.DataFrame, reference: str) -> pd.DataFrame:
+    """Each other scenario minus ``reference``, paired by replication (mean, 5-95% range)."""
+    numeric = [c for c in _columns(summary) if pd.api.types.is_numeric_dtype(summary[c])]
+    base = summary[summary["scenario"] == reference].set_index("replication")[numeric]
+    table = {}
+    for name, group in summary.groupby("scenario", sort=False):
+        if name == reference:
+            continue
+        paired = group.set_index("replication")[numeric].sub(base)
+        table[f"{name} - {reference}"] = {
+            _label(c): _cell(paired[c], SCALE.get(c, 1.0))
+            for c in numeric
+            if paired[c].notna().any()
+        }
+    return pd.DataFrame(table).fillna("")
+
+
+def _columns(summary: pd.DataFrame) -> list[str]:
     phase_cols = [
         c for c in summary.columns
         if c.endswith("_met_on") or (c.endswith("_days_late") and summary[c].notna().any())
     ]  # fmt: skip
-    columns = [c for c in HEADLINE if c in summary.columns] + phase_cols
-    table = {}
-    for name, group in summary.groupby("scenario", sort=False):
-        table[name] = {_label(c): _cell(group[c], SCALE.get(c, 1.0)) for c in columns}
-    if reference is not None:
-        base = summary[summary["scenario"] == reference].set_index("replication")
-        numeric = [c for c in columns if pd.api.types.is_numeric_dtype(summary[c])]
-        for name, group in summary.groupby("scenario", sort=False):
-            if name == reference:
-                continue
-            paired = group.set_index("replication")[numeric].sub(base[numeric])
-            table[f"{name} - {reference}"] = {
-                _label(c): _cell(paired[c], SCALE.get(c, 1.0)) if c in numeric else ""
-                for c in columns
-            }
-    return pd.DataFrame(table)
+    return [c for c in HEADLINE if c in summary.columns] + phase_cols
+
+
+def _foreign(column: str, has: dict | None, scenario: str) -> bool:
+    """A phase column of a phase this scenario does not have."""
+    if has is None or column in HEADLINE:
+        return False
+    slug = column.removesuffix("_met_on").removesuffix("_days_late")
+    return slug not in has.get(scenario, set())
 
 
 def _label(column: str) -> str:
@@ -69,5 +95,5 @@ def _cell(values: pd.Series, scale: float) -> str:
     text = f"{mean:,.0f}" if whole else f"{mean:,.2f}"
     if len(numbers) > 1:
         low, high = numbers.quantile([0.05, 0.95])
-        text += f" ({low:,.0f}-{high:,.0f})"
+        text += f" ({low:,.0f} to {high:,.0f})"
     return text

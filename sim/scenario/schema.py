@@ -43,6 +43,11 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(ge=0.0, le=1e9)]
 
 
+def slug(name: str) -> str:
+    """A phase name as it appears in outcome column names: lower case, underscores."""
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "phase"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
@@ -196,7 +201,7 @@ class Phase(_Model):
 
     @property
     def slug(self) -> str:
-        return re.sub(r"[^a-z0-9]+", "_", self.name.lower()).strip("_") or "phase"
+        return slug(self.name)
 
 
 class Policy(_Model):
