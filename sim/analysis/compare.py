@@ -81,6 +81,8 @@ def differences(summary: pd.DataFrame, reference: str | None = None) -> pd.DataF
         paired = other.sub(base).dropna(how="all")
         for column in columns:
             stats = _stats(paired[column])
+            if stats["n"] == 0:  # an outcome only one of the two has (a phase of its own)
+                continue
             rows.append({"scenario": name, "reference": reference, "outcome": column, **stats})
     return pd.DataFrame(rows, columns=["scenario", "reference", "outcome", *STAT_COLUMNS])
 

@@ -58,7 +58,7 @@ class _Aggregate:
     movement_totals: np.ndarray = field(init=False)  # (2, days, roles): arrivals, departures
     rows: list[dict] = field(default_factory=list)
     sample: BatchResult | None = None
-    done: set[int] = field(default_factory=set)  # first replication of each batch folded in
+    done: set[int] = field(default_factory=set)  # replications folded in
 
     def __post_init__(self) -> None:
         for measure in BAND_MEASURES:
@@ -71,9 +71,10 @@ class _Aggregate:
         return len(self.rows)
 
     def add(self, batch: BatchResult) -> None:
-        if batch.first in self.done:
+        numbers = set(range(batch.first, batch.first + len(batch.rows)))
+        if numbers & self.done:
             return
-        self.done.add(batch.first)
+        self.done |= numbers
         counts = batch.counts.astype(np.int64)  # (reps, measures, days, roles)
         for m, measure in enumerate(MEASURES):
             if measure in BAND_MEASURES:
@@ -144,8 +145,9 @@ class Ensemble:
         else:
             target = plan.round_size
             while True:
-                self._run_until(min(target, plan.max_replications))
-                reached = self._precision()
+                target = min(target, plan.max_replications)
+                self._run_until(target)
+                reached = self._precision(below=target)
                 if all(w <= (plan.precision or 0) for w in reached.values()):
                     break
                 if target >= plan.max_replications:
@@ -156,12 +158,14 @@ class Ensemble:
 
     def _run_until(self, target: int) -> None:
         """Run every missing batch below replication ``target``, a bounded number at a time."""
-        todo = [
-            (i, first, min(self.plan.batch_size, target - first))
-            for i, agg in enumerate(self.aggregates)
-            for first in range(0, target, self.plan.batch_size)
-            if first not in agg.done
-        ]
+        size = self.plan.batch_size
+        todo = []
+        for i, agg in enumerate(self.aggregates):
+            for start in range(0, target, size):
+                # What is missing of this batch (all of it, or the tail of a short one).
+                missing = [k for k in range(start, min(start + size, target)) if k not in agg.done]
+                if missing:
+                    todo.append((i, missing[0], len(missing)))
         total = target * len(self.scenarios)
         self._report(total)
         window = max(2 * self.executor.workers, 2)
@@ -190,10 +194,14 @@ class Ensemble:
         if self.progress:
             self.progress(sum(a.n for a in self.aggregates), total)
 
-    def _precision(self) -> dict[str, float]:
+    def _precision(self, below: int | None = None) -> dict[str, float]:
+        """Precision reached by the replications numbered below ``below`` (default: all)."""
         if self.plan.precision is None:
             return {}
-        return precision_reached(self.summary(), self.plan.precision, HEADLINE)
+        summary = self.summary()
+        if below is not None:
+            summary = summary[summary["replication"] < below]
+        return precision_reached(summary, self.plan.precision, HEADLINE)
 
     def summary(self) -> pd.DataFrame:
         frames = [pd.DataFrame(a.rows) for a in self.aggregates if a.rows]

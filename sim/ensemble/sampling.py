@@ -10,10 +10,14 @@ from __future__ import annotations
 import copy
 import math
 
+from pydantic import ValidationError
+
 from sim.ensemble.streams import streams
 from sim.errors import ScenarioError
 from sim.scenario.loader import leaf_type
 from sim.scenario.schema import Scenario, check
+
+INPUT_PREFIX = "input."  # summary columns of drawn inputs: input.threat.attacks_per_month
 
 
 def sample_scenario(scenario: Scenario, seed: int, replication: int) -> tuple[Scenario, dict]:
@@ -33,7 +37,15 @@ def sample_scenario(scenario: Scenario, seed: int, replication: int) -> tuple[Sc
             holder = holder[part]
         holder[key[-1]] = value
         drawn[".".join(str(p) for p in key)] = value
-    concrete = Scenario.model_validate(data)
+    try:
+        concrete = Scenario.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(p) for p in error["loc"])
+        raise ScenarioError(
+            f"replication {replication} draws {drawn} and then {where}: {error['msg']}",
+            file=scenario.files[0] if scenario.files else None,
+        ) from None
     problems = check(concrete)
     if problems:
         path, message = problems[0]

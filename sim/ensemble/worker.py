@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.ensemble.sampling import sample_scenario
+from sim.ensemble.sampling import INPUT_PREFIX, sample_scenario
 from sim.ensemble.streams import streams
 from sim.model import STREAMS, Recording, run_model
 from sim.results.outcomes import outcomes
@@ -42,7 +42,8 @@ def run_one(scenario: Scenario, seed: int, replication: int) -> tuple[Scenario, 
     concrete, drawn = sample_scenario(scenario, seed, replication)
     rec = run_model(concrete, streams(seed, replication, STREAMS))
     row = {"scenario": scenario.name, "replication": replication, **outcomes(rec, concrete)}
-    return concrete, rec, {**row, **drawn}
+    inputs = {INPUT_PREFIX + path: value for path, value in drawn.items()}
+    return concrete, rec, {**row, **inputs}
 
 
 def run_batch(scenario: Scenario, index: int, seed: int, first: int, count: int) -> BatchResult:

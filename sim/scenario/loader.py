@@ -30,7 +30,7 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 from sim.errors import ScenarioError
 from sim.scenario.overrides import OVERRIDE, apply_override
 from sim.scenario.schema import Scenario, check
-from sim.scenario.uncertainty import KINDS, Distribution, is_distribution
+from sim.scenario.uncertainty import KIND_MODELS, KINDS, Distribution, is_distribution
 
 DISTRIBUTION = TypeAdapter(Distribution)
 
@@ -104,7 +104,9 @@ def _extract_uncertainties(doc: Document) -> dict[Key, Any]:
                 {**e, "loc": e["loc"][1:]} if e["loc"][:1] and e["loc"][0] in KINDS else e
                 for e in exc.errors()
             ]
-            problems = [_describe(err, raw) for err in errors]
+            model = KIND_MODELS.get(str(raw.get("distribution")))
+            fields = list(model.model_fields) if model else ["distribution"]
+            problems = [_describe(err, raw, fields) for err in errors]
             problems = [((*path, *p), m) for p, m in problems]
             _raise_first(problems, doc)
         kind = leaf_type(path)
@@ -121,9 +123,7 @@ def _check_supports(doc: Document, uncertain: dict[Key, Any]) -> None:
         kind = leaf_type(path)
         holder = _get(doc.data, path[:-1])
         central = holder[path[-1]]
-        for end in dist.support():
-            if not math.isfinite(end):
-                continue
+        for end in dist.extremes():
             holder[path[-1]] = _as(kind, end)
             try:
                 validate(doc)
@@ -325,7 +325,8 @@ def _merge(base: Document, child: Document, path: Key) -> None:
     dst = _get(base.data, path)
     for key, value in src.items():
         sub = (*path, key)
-        if isinstance(value, dict) and isinstance(dst.get(key), dict):
+        mappings = isinstance(value, dict) and isinstance(dst.get(key), dict)
+        if mappings and not is_distribution(value) and not is_distribution(dst[key]):
             base.where[sub] = child.where[sub]
             _merge(base, child, sub)
             continue
@@ -377,13 +378,17 @@ def _without_typo_twins(problems: list[tuple[Key, str]]) -> list[tuple[Key, str]
     return kept
 
 
-def _describe(err: Any, data: dict) -> tuple[Key, str]:
-    """A pydantic error as (path into the data, plain message)."""
+def _describe(err: Any, data: dict, allowed: list[str] | None = None) -> tuple[Key, str]:
+    """A pydantic error as (path into the data, plain message).
+
+    ``allowed``: the keys allowed where the data is (default: found from the schema).
+    """
     path = _data_path(err["loc"], data)
     kind = err["type"]
     if kind == "extra_forbidden":
         key = path[-1]
-        allowed = _allowed_keys(path[:-1])
+        if allowed is None:
+            allowed = _allowed_keys(path[:-1])
         message = f"unknown key '{key}'"
         close = difflib.get_close_matches(str(key), allowed, n=1)
         if close:

@@ -24,12 +24,12 @@ def poisson_quantile(u: float, mean: float) -> int:
     """Smallest k with P(X <= k) >= u for X ~ Poisson(mean): one uniform draw, any mean."""
     if mean <= 0:
         return 0
+    u = min(max(u, 0.0), 1 - 1e-12)  # the summed probabilities never quite reach 1
     if mean > 50:  # normal approximation, where exp(-mean) would lose precision
-        u = min(max(u, 1e-12), 1 - 1e-12)
-        return max(0, round(NormalDist(mean, math.sqrt(mean)).inv_cdf(u)))
+        return max(0, round(NormalDist(mean, math.sqrt(mean)).inv_cdf(max(u, 1e-12))))
     k, p = 0, math.exp(-mean)
     cdf = p
-    while cdf < u:
+    while cdf < u and p > 0:
         k += 1
         p *= mean / k
         cdf += p
@@ -44,8 +44,12 @@ class _Dist(BaseModel):
     source: str | None = None
 
     def support(self) -> tuple[float, float]:
-        """The smallest and largest value the distribution can give."""
+        """The bounds of the distribution (infinite where it has none)."""
         raise NotImplementedError
+
+    def extremes(self) -> tuple[float, float]:
+        """The smallest and largest value a draw can actually give (always finite)."""
+        return (self.quantile(0.0), self.quantile(1.0))
 
     def central(self) -> float:
         """The value used where a single number is needed (the median)."""
@@ -97,8 +101,10 @@ class Triangular(_Dist):
         a, c, b = self.low, self.mode, self.high
         split = (c - a) / (b - a)
         if u < split:
-            return a + math.sqrt(u * (b - a) * (c - a))
-        return b - math.sqrt((1 - u) * (b - a) * (b - c))
+            x = a + math.sqrt(u * (b - a) * (c - a))
+        else:
+            x = b - math.sqrt((1 - u) * (b - a) * (b - c))
+        return min(max(x, a), b)
 
 
 class Normal(_Dist):
@@ -186,24 +192,36 @@ class Choice(_Dist):
     def support(self) -> tuple[float, float]:
         return (min(self.values), max(self.values))
 
-    def central(self) -> float:
-        return self.quantile(0.5)
+    def extremes(self) -> tuple[float, float]:
+        weights = self.weights or [1.0] * len(self.values)
+        possible = [v for v, w in zip(self.values, weights, strict=True) if w > 0]
+        return (min(possible), max(possible))
 
     def quantile(self, u: float) -> float:
+        """Values in increasing order, so that a larger draw never gives a smaller value."""
         weights = self.weights or [1.0] * len(self.values)
+        pairs = sorted(zip(self.values, weights, strict=True))
         total, acc = sum(weights), 0.0
-        for value, weight in zip(self.values, weights, strict=True):
+        for value, weight in pairs:
             acc += weight / total
             if u < acc:
                 return value
-        return self.values[-1]
+        return next(v for v, w in reversed(pairs) if w > 0)
 
 
 Distribution = Annotated[
     Uniform | Triangular | Normal | LogNormal | Poisson | Choice,
     Field(discriminator="distribution"),
 ]
-KINDS = ("uniform", "triangular", "normal", "lognormal", "poisson", "choice")
+KIND_MODELS: dict[str, type[_Dist]] = {
+    "uniform": Uniform,
+    "triangular": Triangular,
+    "normal": Normal,
+    "lognormal": LogNormal,
+    "poisson": Poisson,
+    "choice": Choice,
+}
+KINDS = tuple(KIND_MODELS)
 
 
 def is_distribution(value: object) -> bool:

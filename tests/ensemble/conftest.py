@@ -1,0 +1,84 @@
+"""Short scenarios and helpers shared by the ensemble tests.
+
+The option scenarios run for thirteen months; these tests need many replications, not
+long ones, so they cut the advisory option to five months (its phases moved earlier)
+and keep everything else as written. Tests whose expected numbers must not move when the
+scenario files gain or lose uncertain inputs pin those inputs at their medians (``pins``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import sim
+import sim.pipeline
+from sim.ensemble.executors import make_executor
+from sim.ensemble.runner import Ensemble, EnsembleResult, Plan
+from sim.scenario import Scenario
+
+ADVISORY = "scenarios/advisory.yaml"
+STATUS_QUO = "scenarios/status-quo.yaml"
+END = "end=2021-10-31"
+# The advisory option in five months: the same three phases, the last from mid-September.
+SHORT_ADVISORY = [END, "policy.phases.1.deadline=2021-09-15", "policy.phases.2.start=2021-09-15"]
+SHORT_STATUS_QUO = [END]
+# One uncertain float and one uncertain whole number, so drawn columns are exercised.
+UNCERTAIN = [
+    "threat.casualties_per_attack={distribution: triangular, low: 0.1, mode: 0.2, high: 0.6}",
+    "unit_types.adviser_team.lead_time_days={distribution: uniform, low: 45, high: 135}",
+]
+
+
+def load(path: str, *overrides: str) -> Scenario:
+    return sim.load_scenario(path, list(overrides))
+
+
+def pins(path: str, *overrides: str) -> list[str]:
+    """``--set`` values that fix every uncertain input of the scenario at its median."""
+    scenario = load(path, *overrides)
+    data = scenario.model_dump(mode="json")
+    pinned = []
+    for dotted in scenario.uncertainties:
+        value = data
+        for part in dotted.split("."):
+            value = value[int(part)] if isinstance(value, list) else value[part]
+        pinned.append(f"{dotted}={value}")
+    return pinned
+
+
+@pytest.fixture(scope="session")
+def short_advisory() -> Scenario:
+    return load(ADVISORY, *SHORT_ADVISORY, *UNCERTAIN)
+
+
+@pytest.fixture(scope="session")
+def short_status_quo() -> Scenario:
+    return load(STATUS_QUO, *SHORT_STATUS_QUO, *UNCERTAIN)
+
+
+def run_ensemble(
+    scenarios: list[Scenario],
+    plan: Plan,
+    kind: str = "processes",
+    workers: int = 1,
+    folder: Path | None = None,
+    progress=None,
+) -> EnsembleResult:
+    """Run ``scenarios`` on a fresh executor (``workers=1``: in this process)."""
+    with make_executor(kind, workers) as ex:
+        return Ensemble(scenarios, plan, ex, folder=folder, progress=progress).run()
+
+
+@pytest.fixture(scope="session")
+def ensemble():
+    """``ensemble(scenarios, plan, kind="processes", workers=1, folder=None, progress=None)``."""
+    return run_ensemble
+
+
+@pytest.fixture
+def no_charts(monkeypatch):
+    """Skip the charts in ``run_scenarios``: the tests using this are about the numbers and
+    the run folder, and the fan charts for several replications are written elsewhere."""
+    monkeypatch.setattr(sim.pipeline, "_write_charts", lambda *args, **kwargs: [])
