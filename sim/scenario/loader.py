@@ -44,6 +44,7 @@ class Document:
     data: dict[str, Any]
     where: dict[Key, tuple[str, int | None]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    notes: dict[Key, str] = field(default_factory=dict)  # end-of-line comments by key
 
     def locate(self, path: Key) -> tuple[str, int | None]:
         """The file and line of the longest prefix of ``path`` that was written somewhere.
@@ -170,6 +171,7 @@ def validate(doc: Document) -> Scenario:
     if problems:
         _raise_first(problems, doc)
     scenario._files = list(doc.files)
+    scenario._notes = {_dotted(path): note for path, note in doc.notes.items()}
     return scenario
 
 
@@ -196,7 +198,7 @@ def _document(root: Any, path: Path, shown: str, chain: tuple[Path, ...]) -> Doc
     if not isinstance(root, CommentedMap):
         raise ScenarioError("a scenario must be a mapping of keys", file=shown, line=1)
     doc = Document(data={}, files=[shown])
-    doc.data = _plain(root, (), shown, doc.where)
+    doc.data = _plain(root, (), shown, doc.where, doc.notes)
     parent = doc.data.get("extends")
     if parent is None:
         return doc
@@ -274,8 +276,9 @@ def _key_at(yaml: YAML, text: str, line: int | None) -> str | None:
     return None
 
 
-def _plain(node: Any, path: Key, shown: str, where: dict) -> Any:
-    """Turn ruamel's round-trip nodes into plain Python, recording each key's line."""
+def _plain(node: Any, path: Key, shown: str, where: dict, notes: dict) -> Any:
+    """Turn ruamel's round-trip nodes into plain Python, recording each key's line and
+    the comment at the end of it."""
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
         for key in node:
@@ -284,13 +287,15 @@ def _plain(node: Any, path: Key, shown: str, where: dict) -> Any:
                 raise ScenarioError(f"keys must be text, not {key!r}", file=shown, line=line,
                                     key=_dotted(path) or None)  # fmt: skip
             where[(*path, key)] = (shown, line)
-            out[key] = _plain(node[key], (*path, key), shown, where)
+            _note(notes, (*path, key), node.ca.items.get(key), 2)
+            out[key] = _plain(node[key], (*path, key), shown, where, notes)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for i, item in enumerate(node):
             where[(*path, i)] = (shown, _line(node, i))
-            items.append(_plain(item, (*path, i), shown, where))
+            _note(notes, (*path, i), node.ca.items.get(i), 0)
+            items.append(_plain(item, (*path, i), shown, where, notes))
         return items
     if isinstance(node, bool) or node is None:
         return node
@@ -311,6 +316,18 @@ def _plain(node: Any, path: Key, shown: str, where: dict) -> Any:
                         key=_dotted(path) or None)  # fmt: skip
 
 
+def _note(notes: dict, path: Key, tokens: Any, index: int) -> None:
+    """Keep the first line of the comment written after a key (or list item), if any."""
+    try:
+        token = tokens[index]
+    except (TypeError, IndexError):
+        return
+    text = getattr(token, "value", "") or ""
+    first = text.strip().split("\n")[0].lstrip("#").strip()
+    if first:
+        notes[path] = first
+
+
 def _line(node: CommentedMap | CommentedSeq, key: Any) -> int | None:
     try:
         pos = node.lc.key(key) if isinstance(node, CommentedMap) else node.lc.item(key)
@@ -328,13 +345,14 @@ def _merge(base: Document, child: Document, path: Key) -> None:
         mappings = isinstance(value, dict) and isinstance(dst.get(key), dict)
         if mappings and not is_distribution(value) and not is_distribution(dst[key]):
             base.where[sub] = child.where[sub]
+            if sub in child.notes:
+                base.notes[sub] = child.notes[sub]
             _merge(base, child, sub)
             continue
-        for k in [k for k in base.where if k[: len(sub)] == sub]:
-            del base.where[k]
-        for k, v in child.where.items():
-            if k[: len(sub)] == sub:
-                base.where[k] = v
+        for mine, theirs in ((base.where, child.where), (base.notes, child.notes)):
+            for k in [k for k in mine if k[: len(sub)] == sub]:
+                del mine[k]
+            mine.update((k, v) for k, v in theirs.items() if k[: len(sub)] == sub)
         dst[key] = value
 
 

@@ -77,6 +77,8 @@ def apply_override(doc: Document, text: str) -> None:
             node[last] = value
     else:
         raise ScenarioError("the key above this one is not a mapping", file=OVERRIDE, key=dotted)
-    for k in [k for k in doc.where if k[: len(path)] == path]:
-        del doc.where[k]
+    for mapping in (doc.where, doc.notes):
+        for k in [k for k in mapping if k[: len(path)] == path]:
+            del mapping[k]
     doc.where[path] = (OVERRIDE, None)
+    doc.notes[path] = f"set on the command line: --set {text.strip()}"

@@ -258,6 +258,13 @@ class Scenario(_Model):
 
     _files: list[str] = PrivateAttr(default_factory=list)
     _uncertain: dict = PrivateAttr(default_factory=dict)
+    _notes: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @property
+    def notes(self) -> dict[str, str]:
+        """The comment written after each key in the scenario files, by dotted path."""
+        return dict(self._notes)
+
     _template: dict | None = PrivateAttr(default=None)
 
     @property
