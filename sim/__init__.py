@@ -9,6 +9,30 @@
 from sim.api import Run, load_scenario, simulate
 from sim.errors import OutputError, ScenarioError, SimError
 
+
+def compare(*args, **kwargs):  # imported on use: charts need matplotlib
+    """Run scenarios side by side; see ``sim.compare.compare``."""
+    from sim.compare import compare as _compare
+
+    return _compare(*args, **kwargs)
+
+
+def load_results(folder):
+    """The comparison of an earlier run folder; see ``sim.compare.load_results``."""
+    from sim.compare import load_results as _load
+
+    return _load(folder)
+
+
 __version__ = "0.1.0"
 
-__all__ = ["OutputError", "Run", "ScenarioError", "SimError", "load_scenario", "simulate"]
+__all__ = [
+    "OutputError",
+    "Run",
+    "ScenarioError",
+    "SimError",
+    "compare",
+    "load_results",
+    "load_scenario",
+    "simulate",
+]

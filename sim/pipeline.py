@@ -7,7 +7,7 @@ checked, before any simulation starts.
 The folder's ``manifest.json`` says where a run stands (``status``: running, interrupted,
 complete). While it runs, finished batches are saved under ``batches/``; the tables and
 charts are written only at the end, each to a temporary name first. An interrupted run can
-be completed with ``resume=True``; a run that fails with an error removes its folder.
+be completed with ``resume``; a run that fails with an error removes its folder.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import plots
-from sim.analysis.compare import differences, outcome_table
+from sim.compare import TABLES, Comparison, build_comparison
 from sim.ensemble.checkpoint import BATCHES, iter_batches
 from sim.ensemble.executors import default_workers, make_executor
 from sim.ensemble.runner import Ensemble, EnsembleResult, Plan
@@ -33,33 +33,24 @@ from sim.results.manifest import build_manifest, scenario_hash
 from sim.results.tables import TIMESERIES_COLUMNS, phases_table, series_table
 from sim.scenario import Scenario, load_scenario
 
-FORMATS = ("png", "svg", "pdf")
+FORMATS = plots.FORMATS
 
 
 @dataclass
 class RunOutput:
-    """Where a run was written, and its tables."""
+    """Where a run was written (``out`` is None when nothing was written), and its tables."""
 
-    out: Path
+    out: Path | None
     scenarios: list[Scenario]
     result: EnsembleResult
-    phases: pd.DataFrame
-    outcomes: pd.DataFrame
-    differences: pd.DataFrame
-    manifest: dict
+    comparison: Comparison
     files: list[Path] = field(default_factory=list)
 
-    @property
-    def summary(self) -> pd.DataFrame:
-        return self.result.summary
-
-    @property
-    def timeseries(self) -> pd.DataFrame:
-        return self.result.timeseries
-
-    @property
-    def events(self) -> pd.DataFrame:
-        return self.result.events
+    def __getattr__(self, name: str) -> object:
+        # summary, outcomes, differences, bands, phases, manifest... come from the comparison
+        if name in ("result", "comparison"):
+            raise AttributeError(name)
+        return getattr(self.comparison, name)
 
 
 def run_scenarios(
@@ -78,8 +69,13 @@ def run_scenarios(
     formats: Sequence[str] = ("png", "svg"),
     command: list[str] | None = None,
     progress: Callable[[int, int | None], None] | None = None,
+    write: bool = True,
+    report: bool = False,
 ) -> RunOutput:
-    """Run every scenario and write the results to a new folder (or complete ``resume``)."""
+    """Run every scenario; write the results to a new folder (or complete ``resume``).
+
+    With ``write=False`` nothing is written and the results are only returned.
+    """
     plan = plan or Plan()
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
@@ -90,13 +86,11 @@ def run_scenarios(
         raise OutputError(f"two scenarios have the same name ({', '.join(names)}); rename one")
     if reference is not None and reference not in names:
         raise OutputError(f"--reference {reference}: no such scenario (have {', '.join(names)})")
+    target: Path | None = None
     if resume is not None:
         target = resume
         manifest = _check_resumable(resume, scenarios, plan)
     else:
-        target = out if out is not None else default_run_dir(runs_root, "-vs-".join(names))
-        check_out_dir(target)
-        target.mkdir(parents=True, exist_ok=True)
         manifest = build_manifest(
             scenarios,
             seed=plan.seed,
@@ -106,13 +100,16 @@ def run_scenarios(
             run_seconds=0.0,
             command=command,
         )
-    workers_used = 1
+        if write:
+            target = out if out is not None else default_run_dir(runs_root, "-vs-".join(names))
+            check_out_dir(target)
+            target.mkdir(parents=True, exist_ok=True)
+    manifest["reference"] = reference or names[0]
     if executor == "processes" and workers is None and plan.replications is not None:
         # No more workers than batches: one batch runs fastest in this process.
         batches = len(scenarios) * -(-plan.replications // plan.batch_size)
         workers = min(default_workers(), batches)
     with make_executor(executor, workers, scheduler) as ex:
-        workers_used = ex.workers
         manifest.update(
             status="running",
             executor=ex.name if ex.name != "serial" else "processes",
@@ -126,22 +123,39 @@ def run_scenarios(
                 "round_size": plan.round_size,
             },
         )
-        write_json(manifest, target / "manifest.json")
+        if target is not None:
+            write_json(manifest, target / "manifest.json")
         ensemble = Ensemble(scenarios, plan, ex, folder=target, progress=progress)
         try:
             ensemble.resume()
             result = ensemble.run()
         except KeyboardInterrupt:
-            manifest.update(status="interrupted", replications_done=_done(ensemble))
-            write_json(manifest, target / "manifest.json")
+            if target is not None:
+                manifest.update(status="interrupted", replications_done=_done(ensemble))
+                write_json(manifest, target / "manifest.json")
             raise
         except BaseException:
-            if resume is None:
+            if target is not None and resume is None:
                 shutil.rmtree(target, ignore_errors=True)
             raise
-    return _write_outputs(
-        target, scenarios, result, manifest, formats, keep_series, reference, workers_used
+    manifest.update(
+        status="complete",
+        replications=result.replications,
+        replications_done={s.name: result.replications for s in scenarios},
+        precision_reached=result.precision,
+        bands_exact=result.exact,
+        run_seconds=round(result.seconds, 3),
+        sim_events=result.sim_events,
     )
+    phases = pd.concat([phases_table(s) for s in scenarios], ignore_index=True)
+    comparison = build_comparison(
+        result.summary, result.bands, result.movements, result.timeseries, result.events,
+        phases, manifest, reference, target,
+    )  # fmt: skip
+    output = RunOutput(target, scenarios, result, comparison)
+    if target is not None:
+        output.files = _write_folder(target, comparison, scenarios, formats, keep_series, report)
+    return output
 
 
 def _done(ensemble: Ensemble) -> dict[str, int]:
@@ -167,51 +181,32 @@ def _check_resumable(folder: Path, scenarios: list[Scenario], plan: Plan) -> dic
     return manifest
 
 
-def _write_outputs(
+def _write_folder(
     target: Path,
+    comparison: Comparison,
     scenarios: list[Scenario],
-    result: EnsembleResult,
-    manifest: dict,
     formats: Sequence[str],
     keep_series: bool,
-    reference: str | None,
-    workers: int,
-) -> RunOutput:
-    phases = pd.concat([phases_table(s) for s in scenarios], ignore_index=True)
-    outcomes = outcome_table(result.summary)
-    diffs = differences(result.summary, reference) if len(scenarios) > 1 else pd.DataFrame()
-    tables = {
-        "summary.csv": result.summary,
-        "outcomes.csv": outcomes,
-        "bands.csv": result.bands,
-        "timeseries.csv": result.timeseries,
-        "events.csv": result.events,
-        "phases.csv": phases,
-    }
-    if len(scenarios) > 1:
-        tables["differences.csv"] = diffs
-    files = [
-        _atomic(target / name, lambda p, f=frame: write_csv(f, p)) for name, frame in tables.items()
-    ]
+    report: bool,
+) -> list[Path]:
+    """Tables, charts (and the report), then the manifest saying the run is complete."""
+    files = []
+    for name in TABLES:
+        frame = getattr(comparison, name)
+        if name == "differences" and frame.empty:
+            continue
+        files.append(_atomic(target / f"{name}.csv", lambda p, f=frame: write_csv(f, p)))
     if keep_series:
-        files.append(
-            _atomic(target / "timeseries.parquet", lambda p: _write_series(target, scenarios, p))
-        )
-    files += _write_charts(target, scenarios, result, phases, diffs, formats, reference)
+        path = target / "timeseries.parquet"
+        files.append(_atomic(path, lambda p: _write_series(target, scenarios, p)))
+    files += _write_charts(target, comparison, formats)
+    if report:
+        files.append(comparison.report(target / "report.html"))
     shutil.rmtree(target / BATCHES, ignore_errors=True)
-    manifest.update(
-        status="complete",
-        replications=result.replications,
-        replications_done={s.name: result.replications for s in scenarios},
-        precision_reached=result.precision,
-        bands_exact=result.exact,
-        run_seconds=round(result.seconds, 3),
-        sim_events=result.sim_events,
-        workers=workers,
-        files=sorted(str(f.relative_to(target)) for f in files),
-    )
+    manifest = comparison.manifest
+    manifest["files"] = sorted(str(f.relative_to(target)) for f in files)
     files.append(write_json(manifest, target / "manifest.json"))
-    return RunOutput(target, scenarios, result, phases, outcomes, diffs, manifest, files)
+    return files
 
 
 def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
@@ -239,72 +234,14 @@ def _write_series(folder: Path, scenarios: list[Scenario], path: Path) -> None:
             writer.close()
 
 
-def _write_charts(
-    target: Path,
-    scenarios: list[Scenario],
-    result: EnsembleResult,
-    phases: pd.DataFrame,
-    diffs: pd.DataFrame,
-    formats: Sequence[str],
-    reference: str | None,
-) -> list[Path]:
-    """The standard charts of each scenario (fan charts when there are several replications)."""
+def _write_charts(target: Path, comparison: Comparison, formats: Sequence[str]) -> list[Path]:
+    """The standard charts, written to a staging folder then moved into place."""
     staging = target / ".charts.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     written: list[Path] = []
-    several = len(scenarios) > 1
-    many = result.replications > 1
-    ref = reference or (scenarios[0].name if several else None)
-    for s in scenarios:
-        suffix = f"-{s.name}" if several else ""
-        footer = _footer(s, result)
-        other = ref if ref != s.name else None
-        if many:
-            charts = {
-                "total-vs-cap": plots.total_fan(
-                    result.bands, phases, scenario=s.name, reference=other, footer=footer
-                ),
-                "composition": plots.composition_fan(
-                    result.bands, phases, scenario=s.name, reference=other, footer=footer
-                ),
-                "movements": plots.movements(
-                    result.movements, phases, scenario=s.name, footer=footer
-                ),
-            }
-        else:
-            charts = {
-                "total-vs-cap": plots.total_vs_cap(
-                    result.timeseries, phases, scenario=s.name, footer=footer
-                ),
-                "composition": plots.composition(
-                    result.timeseries, phases, scenario=s.name, footer=footer
-                ),
-                "movements": plots.movements(
-                    result.timeseries, phases, scenario=s.name, footer=footer
-                ),
-            }
-        for name, fig in charts.items():
-            written += plots.save(fig, staging / f"{name}{suffix}", formats)
-    if many:
-        footer = (
-            f"Source: sim model runs, {result.replications} replications, seed {result.plan.seed}"
-        )
-        written += plots.save(
-            plots.outcome_distributions(result.summary, reference=ref, footer=footer),
-            staging / "outcomes",
-            formats,
-        )
-        if several:
-            written += plots.save(
-                plots.difference_chart(diffs, footer=footer), staging / "differences", formats
-            )
+    for stem, fig in comparison.charts().items():
+        written += plots.save(fig, staging / stem, formats)
     final = target / "charts"
     shutil.rmtree(final, ignore_errors=True)
     os.replace(staging, final)
     return [final / p.relative_to(staging) for p in written]
-
-
-def _footer(s: Scenario, result: EnsembleResult) -> str:
-    runs = f"{result.replications} replications" if result.replications > 1 else "1 replication"
-    seed = result.plan.seed
-    return f"Source: sim model run, scenario {s.name} ({s.title or s.name}), {runs}, seed {seed}"

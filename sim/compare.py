@@ -1,0 +1,245 @@
+"""Compare policy options: run them side by side, or load an earlier run, and get tables
+and charts back.
+
+    >>> import sim
+    >>> cmp = sim.compare(["scenarios/status-quo.yaml", "scenarios/advisory.yaml"],
+    ...                   replications=200, seed=7)
+    >>> cmp.summary          # one row per scenario and replication
+    >>> cmp.differences      # each option minus the reference, paired by replication
+    >>> fig = cmp.plot_total("advisory")   # a matplotlib Figure, to restyle or save
+    >>> same = sim.load_results("runs/status-quo-vs-advisory-20261127-120000")
+
+A ``Comparison`` is the same object whether it was just run or read back from a run
+folder; every chart method returns a Figure and never writes a file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim import plots
+from sim.analysis.compare import differences, outcome_table
+from sim.errors import OutputError
+
+TABLES = (
+    "summary",
+    "outcomes",
+    "differences",
+    "bands",
+    "movements",
+    "timeseries",
+    "events",
+    "phases",
+)
+_DATES = {
+    "bands": ["date"],
+    "movements": ["date"],
+    "timeseries": ["date"],
+    "events": ["date"],
+    "phases": ["start", "deadline", "announced"],
+}
+
+
+@dataclass
+class Comparison:
+    """The tables of a run of one or more scenarios, and the charts made from them."""
+
+    summary: pd.DataFrame
+    outcomes: pd.DataFrame
+    differences: pd.DataFrame
+    bands: pd.DataFrame
+    movements: pd.DataFrame
+    timeseries: pd.DataFrame
+    events: pd.DataFrame
+    phases: pd.DataFrame
+    manifest: dict
+    folder: Path | None = None
+
+    @property
+    def scenarios(self) -> list[str]:
+        return [s["name"] for s in self.manifest["scenarios"]]
+
+    @property
+    def reference(self) -> str:
+        return self.manifest.get("reference") or self.scenarios[0]
+
+    @property
+    def replications(self) -> int:
+        return int(self.summary.groupby("scenario").size().min())
+
+    def scenario(self, name: str) -> dict:
+        """The resolved scenario ``name`` as recorded in the manifest."""
+        for s in self.manifest["scenarios"]:
+            if s["name"] == name:
+                return s
+        raise KeyError(f"no scenario {name!r} (have {', '.join(self.scenarios)})")
+
+    def footer(self, name: str | None = None) -> str:
+        runs = f"{self.replications:,} replication{'s' if self.replications > 1 else ''}"
+        seed = self.manifest.get("seed")
+        if name is None:
+            return f"Source: sim model runs, {runs}, seed {seed}"
+        title = self.scenario(name)["resolved"].get("title") or name
+        return f"Source: sim model run, scenario {name} ({title}), {runs}, seed {seed}"
+
+    def _other(self, name: str) -> str | None:
+        return self.reference if len(self.scenarios) > 1 and name != self.reference else None
+
+    def plot_total(self, scenario: str | None = None, **options: object) -> Figure:
+        """Boots on the ground and cap count against the cap (a fan chart over replications)."""
+        name = scenario or self.scenarios[0]
+        if self.replications > 1:
+            return plots.total_fan(self.bands, self.phases, scenario=name,
+                                   reference=self._other(name), footer=self.footer(name),
+                                   **options)  # fmt: skip
+        return plots.total_vs_cap(self.timeseries, self.phases, scenario=name,
+                                  footer=self.footer(name), **options)  # fmt: skip
+
+    def plot_composition(self, scenario: str | None = None, **options: object) -> Figure:
+        """People by role over time (median and bands over replications)."""
+        name = scenario or self.scenarios[0]
+        if self.replications > 1:
+            return plots.composition_fan(self.bands, self.phases, scenario=name,
+                                         reference=self._other(name), footer=self.footer(name),
+                                         **options)  # fmt: skip
+        return plots.composition(self.timeseries, self.phases, scenario=name,
+                                 footer=self.footer(name), **options)  # fmt: skip
+
+    def plot_movements(self, scenario: str | None = None, **options: object) -> Figure:
+        """People arriving and leaving per week (mean over replications)."""
+        name = scenario or self.scenarios[0]
+        frame = self.movements if self.replications > 1 else self.timeseries
+        return plots.movements(frame, self.phases, scenario=name, footer=self.footer(name),
+                               **options)  # fmt: skip
+
+    def plot_outcomes(self, outcomes: Sequence[str] | None = None, **options: object) -> Figure:
+        """The spread of each headline outcome across replications, per scenario."""
+        return plots.outcome_distributions(self.summary, outcomes, reference=self.reference,
+                                           footer=self.footer(), **options)  # fmt: skip
+
+    def plot_differences(self, outcomes: Sequence[str] | None = None, **options: object) -> Figure:
+        """Each option's difference from the reference, with its intervals."""
+        if self.differences.empty:
+            raise ValueError("a comparison needs two or more scenarios")
+        return plots.difference_chart(self.differences, outcomes, footer=self.footer(), **options)
+
+    def charts(self) -> dict[str, Figure]:
+        """Every standard chart, by file stem (as a run folder's ``charts/`` holds them)."""
+        several = len(self.scenarios) > 1
+        figures: dict[str, Figure] = {}
+        for name in self.scenarios:
+            suffix = f"-{name}" if several else ""
+            figures[f"total-vs-cap{suffix}"] = self.plot_total(name)
+            figures[f"composition{suffix}"] = self.plot_composition(name)
+            figures[f"movements{suffix}"] = self.plot_movements(name)
+        if self.replications > 1:
+            figures["outcomes"] = self.plot_outcomes()
+        if several and self.replications > 1:
+            figures["differences"] = self.plot_differences()
+        return figures
+
+    def report(self, path: str | Path | None = None) -> Path:
+        """Write the self-contained HTML report (default: ``report.html`` in the run folder)."""
+        from sim.report import write_report
+
+        if path is None:
+            if self.folder is None:
+                raise ValueError("give a path for the report (this comparison has no folder)")
+            path = self.folder / "report.html"
+        return write_report(self, Path(path))
+
+
+def build_comparison(
+    summary: pd.DataFrame,
+    bands: pd.DataFrame,
+    movements: pd.DataFrame,
+    timeseries: pd.DataFrame,
+    events: pd.DataFrame,
+    phases: pd.DataFrame,
+    manifest: dict,
+    reference: str | None = None,
+    folder: Path | None = None,
+) -> Comparison:
+    """A Comparison from the tables of a run, computing outcomes and differences."""
+    names = [s["name"] for s in manifest["scenarios"]]
+    reference = reference or manifest.get("reference") or names[0]
+    manifest = {**manifest, "reference": reference}
+    diffs = differences(summary, reference) if len(names) > 1 else pd.DataFrame()
+    return Comparison(summary, outcome_table(summary), diffs, bands, movements, timeseries,
+                      events, phases, manifest, folder)  # fmt: skip
+
+
+def compare(
+    paths: Sequence[str | Path],
+    replications: int | None = 100,
+    seed: int = 0,
+    *,
+    overrides: Sequence[str] = (),
+    reference: str | None = None,
+    precision: float | None = None,
+    out: str | Path | None = None,
+    **options: object,
+) -> Comparison:
+    """Run the scenarios side by side (common random numbers) and return the comparison.
+
+    ``replications=None`` with ``precision`` adds replications until the headline means
+    are known to that relative precision. With ``out``, the run is also written to that
+    folder (as ``sim run`` would); other options (``executor``, ``workers``,
+    ``scheduler``, ``formats``) are passed on.
+    """
+    from sim.ensemble.runner import Plan
+    from sim.pipeline import run_scenarios
+
+    plan = Plan(seed=seed, replications=replications, precision=precision)
+    if replications is None and precision is None:
+        raise ValueError("give replications, or replications=None and a precision")
+    result = run_scenarios(
+        paths,
+        overrides=overrides,
+        plan=plan,
+        out=Path(out) if out is not None else None,
+        reference=reference,
+        write=out is not None,
+        **options,
+    )
+    return result.comparison
+
+
+def load_results(folder: str | Path) -> Comparison:
+    """The Comparison of an earlier run, read from its folder (nothing is run again)."""
+    folder = Path(folder)
+    path = folder / "manifest.json"
+    if not path.is_file():
+        raise OutputError(f"{folder}: not a run folder (no manifest.json)")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("status") != "complete":
+        raise OutputError(f"{folder}: the run is {manifest.get('status')}, not complete")
+    tables = {}
+    for name in TABLES:
+        file = folder / f"{name}.csv"
+        if not file.is_file():
+            tables[name] = pd.DataFrame()
+            continue
+        frame = pd.read_csv(file, parse_dates=_DATES.get(name, []))
+        tables[name] = _restore(name, frame, manifest)
+    return Comparison(**tables, manifest=manifest, folder=folder)
+
+
+def _restore(name: str, frame: pd.DataFrame, manifest: dict) -> pd.DataFrame:
+    """Undo what CSV loses: role order, and date columns of the summary."""
+    if name in ("timeseries", "movements") and "role" in frame:
+        roles: list[str] = []
+        for s in manifest["scenarios"]:
+            roles += [r for r in s["resolved"]["roles"] if r not in roles]
+        frame["role"] = pd.Categorical(frame["role"], categories=roles)
+    if name == "summary":
+        for column in frame.columns:
+            if column == "zero_on" or column.endswith("_met_on"):
+                frame[column] = pd.to_datetime(frame[column])
+    return frame
