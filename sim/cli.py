@@ -41,54 +41,111 @@ def _fail(error: Exception) -> typer.Exit:
     return typer.Exit(code=2)
 
 
+Scenarios = Annotated[list[Path], typer.Argument(help="Scenario YAML file(s).")]
+Seed = Annotated[int, typer.Option(help="Seed of the random streams.", min=0)]
+Replications = Annotated[
+    str,
+    typer.Option(
+        "--replications", "-n", help="Replications per scenario, or 'auto' (see --precision)."
+    ),
+]
+Precision = Annotated[
+    float,
+    typer.Option(help="With -n auto: relative half-width of the 95% CI of each mean.", min=1e-6),
+]
+MaxReplications = Annotated[
+    int, typer.Option(help="With -n auto: stop here if precision is not reached.", min=1)
+]
+Executor = Annotated[str, typer.Option(help="Where replications run: processes or dask.")]
+Workers = Annotated[
+    int | None, typer.Option(help="Worker processes (default: all local cores).", min=1)
+]
+Scheduler = Annotated[
+    str | None, typer.Option(help="Dask scheduler address (default: start a local cluster).")
+]
+Out = Annotated[
+    Path | None, typer.Option(help="New or empty output folder. Default: runs/<name>-<time>/")
+]
+Resume = Annotated[Path | None, typer.Option(help="Complete the interrupted run in this folder.")]
+KeepSeries = Annotated[
+    bool, typer.Option(help="Also write every replication's daily series (Parquet).")
+]
+Reference = Annotated[
+    str | None, typer.Option(help="Scenario the others are compared with (default: first).")
+]
+BatchSize = Annotated[int, typer.Option(help="Replications per batch.", min=1)]
+Formats = Annotated[
+    str, typer.Option("--format", help="Chart formats, comma-separated: png, svg, pdf.")
+]
+
+
 @app.command()
 def run(
-    scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML file(s).")],
+    scenarios: Scenarios,
     overrides: Overrides = None,
-    seed: Annotated[int, typer.Option(help="Seed of the random streams.", min=0)] = 0,
-    replications: Annotated[
-        str,
-        typer.Option(
-            "--replications", "-n", help="Replications per scenario, or 'auto' (see --precision)."
-        ),
-    ] = "1",
-    precision: Annotated[
-        float,
-        typer.Option(
-            help="With -n auto: relative half-width of the 95% CI of each mean.", min=1e-6
-        ),
-    ] = 0.02,
-    max_replications: Annotated[
-        int, typer.Option(help="With -n auto: stop here if precision is not reached.", min=1)
-    ] = 10_000,
-    executor: Annotated[
-        str, typer.Option(help="Where replications run: processes or dask.")
-    ] = "processes",
-    workers: Annotated[
-        int | None, typer.Option(help="Worker processes (default: all local cores).", min=1)
-    ] = None,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address (default: start a local cluster).")
-    ] = None,
-    out: Annotated[
-        Path | None,
-        typer.Option(help="New or empty output folder. Default: runs/<name>-<time>/"),
-    ] = None,
-    resume: Annotated[
-        Path | None, typer.Option(help="Complete the interrupted run in this folder.")
-    ] = None,
-    keep_series: Annotated[
-        bool, typer.Option(help="Also write every replication's daily series (Parquet).")
-    ] = False,
-    reference: Annotated[
-        str | None, typer.Option(help="Scenario the others are compared with (default: first).")
-    ] = None,
-    batch_size: Annotated[int, typer.Option(help="Replications per batch.", min=1)] = 20,
-    formats: Annotated[
-        str, typer.Option("--format", help="Chart formats, comma-separated: png, svg, pdf.")
-    ] = "png,svg",
+    seed: Seed = 0,
+    replications: Replications = "1",
+    precision: Precision = 0.02,
+    max_replications: MaxReplications = 10_000,
+    executor: Executor = "processes",
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    out: Out = None,
+    resume: Resume = None,
+    keep_series: KeepSeries = False,
+    reference: Reference = None,
+    batch_size: BatchSize = 20,
+    formats: Formats = "png,svg",
+    report: Annotated[bool, typer.Option(help="Also write report.html.")] = False,
 ) -> None:
     """Run scenario(s) and write tables, charts and a manifest to a new folder."""
+    _run(**locals())
+
+
+@app.command()
+def compare(
+    scenarios: Scenarios,
+    overrides: Overrides = None,
+    seed: Seed = 0,
+    replications: Replications = "200",
+    precision: Precision = 0.02,
+    max_replications: MaxReplications = 10_000,
+    executor: Executor = "processes",
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    out: Out = None,
+    resume: Resume = None,
+    keep_series: KeepSeries = False,
+    reference: Reference = None,
+    batch_size: BatchSize = 20,
+    formats: Formats = "png,svg",
+) -> None:
+    """Run two or more options side by side in the same random worlds, and write a
+    comparison folder with its report.html."""
+    if len(scenarios) < 2:
+        raise _fail(ValueError("compare needs two or more scenario files"))
+    _run(**locals(), report=True)
+
+
+def _run(
+    *,
+    scenarios: list[Path],
+    overrides: list[str] | None,
+    seed: int,
+    replications: str,
+    precision: float,
+    max_replications: int,
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+    out: Path | None,
+    resume: Path | None,
+    keep_series: bool,
+    reference: str | None,
+    batch_size: int,
+    formats: str,
+    report: bool,
+) -> None:
     from sim.ensemble.runner import Plan
     from sim.pipeline import FORMATS, run_scenarios
 
@@ -109,7 +166,7 @@ def run(
             ValueError(f"--replications: expected a whole number or 'auto', got {replications!r}")
         )
     try:
-        with _progress() as report:
+        with _progress() as progress:
             result = run_scenarios(
                 scenarios,
                 overrides=overrides or [],
@@ -123,7 +180,8 @@ def run(
                 reference=reference,
                 formats=wanted,
                 command=["sim", *sys.argv[1:]],
-                progress=report,
+                progress=progress,
+                report=report,
             )
     except SimError as error:
         raise _fail(error) from None
@@ -132,6 +190,25 @@ def run(
                    "command and --resume FOLDER", err=True)  # fmt: skip
         raise typer.Exit(code=130) from None
     _print_outcomes(result)
+    if report:
+        console.print(f"Report: [bold]{result.out / 'report.html'}[/bold]")
+
+
+@app.command("report")
+def report_cmd(
+    folder: Annotated[Path, typer.Argument(help="A run or comparison folder.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write it (default: FOLDER/report.html).")
+    ] = None,
+) -> None:
+    """Turn a run or comparison folder into report.html: one self-contained file."""
+    from sim.compare import load_results
+
+    try:
+        path = load_results(folder).report(out)
+    except SimError as error:
+        raise _fail(error) from None
+    console.print(f"Report: [bold]{path}[/bold]")
 
 
 def _print_outcomes(result) -> None:

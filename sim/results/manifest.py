@@ -69,6 +69,7 @@ def build_manifest(
                 "files": s.files,
                 "hash": scenario_hash(s),
                 "resolved": s.model_dump(mode="json", exclude={"extends"}),
+                "notes": s.notes,
                 "uncertainties": {
                     path: dist.model_dump(mode="json") for path, dist in s.uncertainties.items()
                 },
