@@ -58,8 +58,8 @@ def staged_dir(out: Path) -> Iterator[Path]:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """CSV with ISO dates and empty cells for missing values."""
-    frame.to_csv(path, index=False, date_format="%Y-%m-%d", float_format="%.6g")
+    """CSV with ISO dates, numbers in full (they read back exactly), empty cells for missing."""
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d")
     return path
 
 
