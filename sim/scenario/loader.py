@@ -142,9 +142,9 @@ def _as(kind: type, value: float) -> int | float:
     return math.floor(value + 0.5) if kind is int else float(value)
 
 
-def leaf_type(path: Key) -> Any:
+def leaf_type(path: Key, root: type[BaseModel] = Scenario) -> Any:
     """The type of the schema field at ``path`` (``None`` if there is no such field)."""
-    model: Any = Scenario
+    model: Any = root
     for part in path:
         if isinstance(model, type) and issubclass(model, BaseModel):
             info = model.model_fields.get(str(part))
@@ -160,19 +160,26 @@ def leaf_type(path: Key) -> Any:
 
 def validate(doc: Document) -> Scenario:
     """Validate merged data; raise the first problem (in file order) as a ScenarioError."""
-    try:
-        scenario = Scenario.model_validate(doc.data)
-    except ValidationError as exc:
-        problems = _without_typo_twins([_describe(err, doc.data) for err in exc.errors()])
-        _raise_first(problems, doc)
-    except RecursionError:
-        raise ScenarioError("values are nested too deeply", file=doc.files[0]) from None
-    problems = check(scenario)
-    if problems:
-        _raise_first(problems, doc)
+    scenario = validate_model(doc, Scenario, check)
     scenario._files = list(doc.files)
     scenario._notes = {_dotted(path): note for path, note in doc.notes.items()}
     return scenario
+
+
+def validate_model(doc: Document, model: type[BaseModel], rules: Any = None) -> Any:
+    """Validate ``doc`` as ``model`` (and its cross-field ``rules``, a function returning
+    (path, message) problems); raise the first problem in file order as a ScenarioError."""
+    try:
+        value = model.model_validate(doc.data)
+    except ValidationError as exc:
+        found = [_describe(err, doc.data, root=model) for err in exc.errors()]
+        _raise_first(_without_typo_twins(found), doc)
+    except RecursionError:
+        raise ScenarioError("values are nested too deeply", file=doc.files[0]) from None
+    problems = rules(value) if rules else []
+    if problems:
+        _raise_first(problems, doc)
+    return value
 
 
 def read_document(path: Path, _chain: tuple[Path, ...] = ()) -> Document:
@@ -396,7 +403,9 @@ def _without_typo_twins(problems: list[tuple[Key, str]]) -> list[tuple[Key, str]
     return kept
 
 
-def _describe(err: Any, data: dict, allowed: list[str] | None = None) -> tuple[Key, str]:
+def _describe(
+    err: Any, data: dict, allowed: list[str] | None = None, root: type[BaseModel] = Scenario
+) -> tuple[Key, str]:
     """A pydantic error as (path into the data, plain message).
 
     ``allowed``: the keys allowed where the data is (default: found from the schema).
@@ -406,7 +415,7 @@ def _describe(err: Any, data: dict, allowed: list[str] | None = None) -> tuple[K
     if kind == "extra_forbidden":
         key = path[-1]
         if allowed is None:
-            allowed = _allowed_keys(path[:-1])
+            allowed = _allowed_keys(path[:-1], root)
         message = f"unknown key '{key}'"
         close = difflib.get_close_matches(str(key), allowed, n=1)
         if close:
@@ -448,9 +457,9 @@ def _data_path(loc: tuple, data: Any) -> Key:
     return tuple(path)
 
 
-def _allowed_keys(path: Key) -> list[str]:
+def _allowed_keys(path: Key, root: type[BaseModel] = Scenario) -> list[str]:
     """Field names of the schema model found at ``path`` (empty if not a model)."""
-    model = leaf_type(path)
+    model = leaf_type(path, root)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return list(model.model_fields)
     return []
