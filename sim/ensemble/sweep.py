@@ -1,0 +1,207 @@
+"""Run an experiment's samples: every option, in every sampled future, many replications.
+
+A sample is one point in the space of uncertainties and levers. Each (sample, option) is
+one task: the option with the sample's values set, run for ``replications`` replications
+with the same seed sequence in every sample and option (common random numbers across
+levers and futures). Tasks run on the ensemble executors; a task that fails is recorded
+with its error, never dropped silently. Results do not depend on the executor or workers:
+tasks are keyed by (sample, option) and sorted before they are returned.
+
+A test model (any picklable function of the sample's values returning outcomes) can take
+the simulator's place, so sampling, failure handling and analysis are checked against
+known answers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import pickle
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.ensemble.executors import Executor
+from sim.ensemble.worker import run_one
+from sim.errors import SimError
+from sim.scenario.experiment import Experiment
+from sim.scenario.loader import leaf_type
+from sim.scenario.schema import Scenario
+from sim.scenario.values import apply_values, as_key
+
+TASKS = "tasks"
+
+
+@dataclass
+class SweepResult:
+    """Tidy tables of a sweep."""
+
+    experiments: pd.DataFrame  # sample, then one column per input (its value)
+    outcomes: pd.DataFrame  # sample, scenario, replication, then the outcomes
+    monthly: pd.DataFrame  # sample, scenario, month, cap_count_p90 (mean over replications)
+    failures: pd.DataFrame  # sample, scenario, error
+    seconds: float
+
+    def means(self) -> pd.DataFrame:
+        """Each outcome's mean over replications, per sample and scenario."""
+        columns = [c for c in self.outcomes.columns if c not in ("replication",)]
+        numeric = self.outcomes[columns].select_dtypes("number").columns.drop("sample")
+        return (
+            self.outcomes.groupby(["sample", "scenario"], sort=True)[list(numeric)]
+            .mean()
+            .reset_index()
+        )
+
+
+def sample_values(experiment: Experiment, design: np.ndarray) -> pd.DataFrame:
+    """The inputs' values at each design point (rows of ``design`` in [0, 1))."""
+    inputs = experiment.inputs
+    rows = []
+    for i, point in enumerate(design):
+        row: dict[str, Any] = {"sample": i}
+        for (path, spec), u in zip(inputs.items(), point, strict=True):
+            row[path] = spec.value(float(u), leaf_type(as_key(path)) is int)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class _Task:
+    sample: int
+    option: int
+    values: dict[str, Any]
+
+
+def _run_task(
+    task: _Task,
+    scenario: Scenario | None,
+    seed: int,
+    replications: int,
+    model: Callable[[dict], dict] | None,
+) -> dict:
+    """Run one (sample, option); never raises for a user-level failure, records it."""
+    rows, monthly = [], []
+    try:
+        if model is not None:
+            return {"task": task, "rows": [{"replication": 0, **model(task.values)}],
+                    "monthly": [], "error": None}  # fmt: skip
+        concrete = apply_values(scenario, task.values)
+        for k in range(replications):
+            as_run, rec, row = run_one(concrete, seed, k)
+            rows.append(row)
+            monthly.append(_monthly_p90(rec.cap_count.sum(axis=1), as_run))
+        months = pd.concat(monthly).groupby(level=0).mean()
+        per_month = [{"month": m, "cap_count_p90": v} for m, v in months.items()]
+        return {"task": task, "rows": rows, "monthly": per_month, "error": None}
+    except (SimError, ValueError, ArithmeticError) as exc:
+        return {"task": task, "rows": [], "monthly": [], "error": f"{type(exc).__name__}: {exc}"}
+
+
+def _monthly_p90(total: np.ndarray, scenario: Scenario) -> pd.Series:
+    days = pd.date_range(pd.Timestamp(scenario.start), periods=len(total), freq="D")
+    series = pd.Series(total, index=days.to_period("M").astype(str))
+    return series.groupby(level=0).quantile(0.9)
+
+
+def run_sweep(
+    experiment: Experiment,
+    scenarios: list[Scenario],
+    design: np.ndarray,
+    executor: Executor,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    folder: Path | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    model: Callable[[dict], dict] | None = None,
+) -> SweepResult:
+    """Run every (sample, option) of ``design``; see the module docstring."""
+    began = time.perf_counter()
+    replications = replications or experiment.replications
+    seed = experiment.seed if seed is None else seed
+    experiments = sample_values(experiment, design)
+    options = scenarios if model is None else [None]
+    tasks = []
+    for i, row in experiments.iterrows():
+        for j, scenario in enumerate(options):
+            name = scenario.name if scenario is not None else "model"
+            values = {
+                path: row[path]
+                for path, spec in experiment.inputs.items()
+                if spec.scenarios is None or name in spec.scenarios
+            }
+            tasks.append(_Task(int(i), j, values))
+    done = _saved(folder)
+    results = [done[(t.sample, t.option)] for t in tasks if (t.sample, t.option) in done]
+    todo = [t for t in tasks if (t.sample, t.option) not in done]
+    window = max(2 * executor.workers, 2)
+    pending: list = []
+    if progress:
+        progress(len(results), len(tasks))
+    while todo or pending:
+        while todo and len(pending) < window:
+            t = todo.pop(0)
+            pending.append(
+                executor.submit(_run_task, t, options[t.option], seed, replications, model)
+            )
+        future = next(executor.as_completed(pending))
+        pending.remove(future)
+        result = future.result()
+        if folder is not None:
+            _save(folder, result)
+        results.append(result)
+        if progress:
+            progress(len(results), len(tasks))
+    return _tables(results, experiments, options, time.perf_counter() - began)
+
+
+def _tables(
+    results: list[dict], experiments: pd.DataFrame, options: list, seconds: float
+) -> SweepResult:
+    results = sorted(results, key=lambda r: (r["task"].sample, r["task"].option))
+    names = [o.name if o is not None else "model" for o in options]
+    rows, monthly, failures = [], [], []
+    for r in results:
+        t = r["task"]
+        base = {"sample": t.sample, "scenario": names[t.option]}
+        if r["error"] is not None:
+            failures.append({**base, "error": r["error"]})
+        rows += [{**base, **{k: v for k, v in row.items() if k != "scenario"}} for row in r["rows"]]
+        monthly += [{**base, **m} for m in r["monthly"]]
+    outcomes = pd.DataFrame(rows)
+    if outcomes.empty:
+        outcomes = pd.DataFrame(columns=["sample", "scenario", "replication"])
+    return SweepResult(
+        experiments=experiments,
+        outcomes=outcomes,
+        monthly=pd.DataFrame(monthly, columns=["sample", "scenario", "month", "cap_count_p90"]),
+        failures=pd.DataFrame(failures, columns=["sample", "scenario", "error"]),
+        seconds=seconds,
+    )
+
+
+def _save(folder: Path, result: dict) -> None:
+    t = result["task"]
+    path = folder / TASKS / f"{t.sample:06d}-{t.option:02d}.pkl.gz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with gzip.open(tmp, "wb", compresslevel=1) as fh:
+        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _saved(folder: Path | None) -> dict[tuple[int, int], dict]:
+    """Tasks finished by an earlier, interrupted run in ``folder``."""
+    if folder is None or not (folder / TASKS).is_dir():
+        return {}
+    done = {}
+    for path in sorted((folder / TASKS).glob("*.pkl.gz")):
+        with gzip.open(path, "rb") as fh:
+            result = pickle.load(fh)
+        done[(result["task"].sample, result["task"].option)] = result
+    return done
