@@ -27,7 +27,7 @@ def regret(means: pd.DataFrame, directions: Mapping[str, str]) -> pd.DataFrame:
         wide = means.pivot(index="sample", columns="scenario", values=outcome)
         best = wide.max(axis=1) if direction == "maximize" else wide.min(axis=1)
         gap = best.to_numpy()[:, None] - wide.to_numpy()
-        gap = gap if direction == "maximize" else -gap
+        gap = np.maximum(gap if direction == "maximize" else -gap, 0.0)
         frame = pd.DataFrame(gap, index=wide.index, columns=wide.columns)
         for scenario in wide.columns:
             rows.append(pd.DataFrame({
