@@ -11,15 +11,15 @@ from sim.errors import OutputError, ScenarioError, SimError
 
 
 def compare(*args, **kwargs):  # imported on use: charts need matplotlib
-    """Run scenarios side by side; see ``sim.compare.compare``."""
-    from sim.compare import compare as _compare
+    """Run scenarios side by side; see ``sim.comparison.compare``."""
+    from sim.comparison import compare as _compare
 
     return _compare(*args, **kwargs)
 
 
 def load_results(folder):
-    """The comparison of an earlier run folder; see ``sim.compare.load_results``."""
-    from sim.compare import load_results as _load
+    """The comparison of an earlier run folder; see ``sim.comparison.load_results``."""
+    from sim.comparison import load_results as _load
 
     return _load(folder)
 

@@ -202,7 +202,7 @@ def report_cmd(
     ] = None,
 ) -> None:
     """Turn a run or comparison folder into report.html: one self-contained file."""
-    from sim.compare import load_results
+    from sim.comparison import load_results
 
     try:
         path = load_results(folder).report(out)
@@ -273,6 +273,125 @@ class _progress:
 
     def __exit__(self, *exc: object) -> None:
         self.bar.stop()
+
+
+ExperimentFile = Annotated[Path, typer.Argument(help="Experiment YAML file.")]
+Samples = Annotated[int, typer.Option(help="Points in the design (base samples for Sobol).", min=1)]
+SweepReplications = Annotated[
+    int | None,
+    typer.Option(
+        "--replications", "-n", help="Replications per sample (default: the file's).", min=1
+    ),
+]
+SweepSeed = Annotated[int | None, typer.Option(help="Seed (default: the file's).", min=0)]
+
+
+@app.command()
+def sweep(
+    experiment: ExperimentFile,
+    design: Annotated[
+        str, typer.Option(help="lhs, sobol (a Sobol sequence) or factorial.")
+    ] = "lhs",
+    samples: Samples = 100,
+    levels: Annotated[int, typer.Option(help="Levels per input (factorial).", min=2)] = 3,
+    replications: SweepReplications = None,
+    seed: SweepSeed = None,
+    executor: Executor = "processes",
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    out: Out = None,
+    resume: Resume = None,
+    formats: Formats = "png,svg",
+) -> None:
+    """Run every option across a designed set of futures and levers (experiments and
+    outcomes tables, in CSV and Parquet)."""
+    from sim import explore
+
+    _explore(explore.sweep, experiment, design=design, samples=samples, levels=levels,
+             replications=replications, seed=seed, executor=executor, workers=workers,
+             scheduler=scheduler, out=out, resume=resume, formats=formats)  # fmt: skip
+
+
+@app.command()
+def sensitivity(
+    experiment: ExperimentFile,
+    method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
+    outcome: Annotated[
+        list[str] | None, typer.Option(help="Outcome(s) to analyse (default: all declared).")
+    ] = None,
+    samples: Samples = 64,
+    replications: SweepReplications = None,
+    seed: SweepSeed = None,
+    executor: Executor = "processes",
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    out: Out = None,
+    resume: Resume = None,
+    formats: Formats = "png,svg",
+) -> None:
+    """Sensitivity indices (SALib) of each outcome for each option, over time, and a tornado."""
+    from sim import explore
+
+    if method not in ("sobol", "morris"):
+        raise _fail(ValueError(f"--method: unknown method {method!r}; sobol or morris"))
+    _explore(explore.sensitivity, experiment, method=method, outcomes=outcome, samples=samples,
+             replications=replications, seed=seed, executor=executor, workers=workers,
+             scheduler=scheduler, out=out, resume=resume, formats=formats)  # fmt: skip
+
+
+@app.command()
+def robustness(
+    experiment: ExperimentFile,
+    design: Annotated[str, typer.Option(help="lhs, sobol or factorial.")] = "lhs",
+    samples: Samples = 100,
+    replications: SweepReplications = None,
+    seed: SweepSeed = None,
+    executor: Executor = "processes",
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    out: Out = None,
+    resume: Resume = None,
+    formats: Formats = "png,svg",
+) -> None:
+    """Regret of each option across futures, the share meeting the thresholds, and the
+    ranges of the uncertainties that make each option fail."""
+    from sim import explore
+
+    _explore(explore.robustness, experiment, design=design, samples=samples,
+             replications=replications, seed=seed, executor=executor, workers=workers,
+             scheduler=scheduler, out=out, resume=resume, formats=formats)  # fmt: skip
+
+
+def _explore(run, experiment: Path, formats: str, **options) -> None:
+    from sim.pipeline import FORMATS
+
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    if not wanted or any(f not in FORMATS for f in wanted):
+        raise _fail(ValueError(f"--format: choose from {', '.join(FORMATS)}"))
+    if options.get("design") not in (None, "lhs", "sobol", "factorial"):
+        raise _fail(ValueError(f"--design: unknown design {options['design']!r}"))
+    try:
+        with _progress() as progress:
+            result = run(experiment, formats=wanted, progress=progress, **options)
+    except SimError as error:
+        raise _fail(error) from None
+    except KeyboardInterrupt:
+        typer.echo("\ninterrupted: finished tasks are saved; complete the run with the same "
+                   "command and --resume FOLDER", err=True)  # fmt: skip
+        raise typer.Exit(code=130) from None
+    failures = result.sweep.failures
+    if len(failures):
+        console.print(f"[bold]{len(failures)} run(s) failed[/bold] (see failures.csv):")
+        for _, row in failures.head(5).iterrows():
+            console.print(f"  sample {row['sample']} {row['scenario']}: {row['error']}")
+    for note in result.notes:
+        console.print(note)
+    for name in ("satisficing", "regret_summary", "indices"):
+        frame = result.tables.get(name)
+        if frame is not None and not frame.empty:
+            console.print(f"[bold]{name}[/bold]")
+            console.print(frame.round(3).to_string(index=False))
+    console.print(f"Results in [bold]{result.out}[/bold]")
 
 
 @app.command()

@@ -217,13 +217,20 @@ def load_results(folder: str | Path) -> Comparison:
     path = folder / "manifest.json"
     if not path.is_file():
         raise OutputError(f"{folder}: not a run folder (no manifest.json)")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    if manifest.get("status") != "complete":
-        raise OutputError(f"{folder}: the run is {manifest.get('status')}, not complete")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        status = manifest.get("status")
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        raise OutputError(f"{path}: damaged (not the JSON a run writes)") from None
+    if status != "complete":
+        raise OutputError(f"{folder}: the run is {status}, not complete")
+    written = set(manifest.get("files") or [])
     tables = {}
     for name in TABLES:
         file = folder / f"{name}.csv"
         if not file.is_file():
+            if f"{name}.csv" in written or name in ("summary", "outcomes", "phases"):
+                raise OutputError(f"{folder}: {name}.csv is missing")
             tables[name] = pd.DataFrame()
             continue
         frame = pd.read_csv(file, parse_dates=_DATES.get(name, []))
@@ -232,7 +239,12 @@ def load_results(folder: str | Path) -> Comparison:
 
 
 def _restore(name: str, frame: pd.DataFrame, manifest: dict) -> pd.DataFrame:
-    """Undo what CSV loses: role order, and date columns of the summary."""
+    """Undo what CSV loses: role order, date columns and their unit, empty text."""
+    for column in _DATES.get(name, []):
+        frame[column] = frame[column].astype("datetime64[s]")
+    if name == "events":
+        for column in ("unit", "unit_type", "role", "detail"):
+            frame[column] = frame[column].fillna("").astype(str)
     if name in ("timeseries", "movements") and "role" in frame:
         roles: list[str] = []
         for s in manifest["scenarios"]:

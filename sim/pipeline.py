@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim import plots
-from sim.compare import TABLES, Comparison, build_comparison
+from sim.comparison import TABLES, Comparison, build_comparison
 from sim.ensemble.checkpoint import BATCHES, iter_batches
 from sim.ensemble.executors import default_workers, make_executor
 from sim.ensemble.runner import Ensemble, EnsembleResult, Plan

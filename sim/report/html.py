@@ -21,7 +21,7 @@ from sim.analysis.summary import HEADLINE, SCALE
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from sim.compare import Comparison
+    from sim.comparison import Comparison
 
 STYLE = """
 body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #1a1a1a;
@@ -75,10 +75,10 @@ def render(comparison: Comparison, question: str | None = None) -> str:
     body = "".join(f'<section id="{key}"><h2>{title}</h2>{content}</section>'
                    for key, title, content in sections)  # fmt: skip
     heading = "Options compared: " + _join(titles) if len(titles) > 1 else titles[0]
-    runs = f"{c.replications:,} replication{'s' if c.replications > 1 else ''}"
+    m = c.manifest
     meta = (
-        f"{runs} per option, seed {c.manifest.get('seed')}; sim {c.manifest.get('sim_version')};"
-        f" run {c.manifest.get('started_at', '')}; report {dt.date.today().isoformat()}"
+        f"{_runs(c.replications)} per option, seed {m.get('seed')}; sim {m.get('sim_version')};"
+        f" run {m.get('started_at', '')}; report {dt.date.today().isoformat()}"
     )
     caveat = (
         "This is a model with stated assumptions, not a forecast: every number below comes "
@@ -92,6 +92,10 @@ def render(comparison: Comparison, question: str | None = None) -> str:
         f'<p class="meta">{_e(meta)}</p><p class="note">{_e(caveat)}</p></header>'
         f"<nav><ol>{nav}</ol></nav>{body}</body></html>\n"
     )
+
+
+def _runs(n: int) -> str:
+    return f"{n:,} replication{'s' if n != 1 else ''}"
 
 
 def _join(items: list[str]) -> str:
@@ -129,6 +133,7 @@ def _options(c: Comparison) -> str:
                 ", ".join(r for r, keep in (p.get("replace") or {}).items() if not keep) or "none",
                 p.get("early_return", "none"),
                 p.get("cap") or s["cap"],
+                p.get("description") or "",
             )
             for p in s["policy"]["phases"]
         ]
@@ -136,7 +141,16 @@ def _options(c: Comparison) -> str:
             f"<h3>{_e(s.get('title') or name)} <code>{_e(name)}</code></h3>"
             f"<p>{_e(s.get('description') or '')}</p>"
             + _table(
-                ["Phase", "Starts", "Deadline", "Targets", "Not replaced", "Early return", "Cap"],
+                [
+                    "Phase",
+                    "Starts",
+                    "Deadline",
+                    "Targets",
+                    "Not replaced",
+                    "Early return",
+                    "Cap",
+                    "Description",
+                ],
                 phases,
                 {6},
             )
@@ -168,7 +182,7 @@ def _results(c: Comparison) -> str:
         rows.append([label] + [_interval(outcomes.loc[(n, column)], scale) for n in c.scenarios])
     text = (
         f"<p>Mean over replications, with the 90% interval (5th to 95th percentile) in "
-        f"brackets. {c.replications:,} replications per option, with common random numbers.</p>"
+        f"brackets. {_runs(c.replications)} per option, with common random numbers.</p>"
         + _table(["Outcome", *c.scenarios], rows, set(range(1, len(c.scenarios) + 1)))
     )
     if not c.differences.empty:
@@ -248,7 +262,7 @@ def _assumptions(c: Comparison) -> str:
         for path, value in _leaves(record["resolved"]):
             shown = _distribution(drawn[path]) if path in drawn else _value(value)
             values.setdefault(path, {})[name] = shown
-            sources.setdefault(path, _source(path, record))
+            sources.setdefault(path, _source(path, record) or "(no note in the files)")
     rows = []
     for path in sorted(values):
         per = values[path]

@@ -75,7 +75,8 @@ def events_table(rec: Recording, scenario: Scenario, replication: int) -> pd.Dat
     events["time"] = events["time"].astype(float)
     events["people"] = events["people"].astype(np.int64)
     start = pd.Timestamp(scenario.start)
-    events.insert(0, "date", start + pd.to_timedelta(np.floor(events["time"]), unit="D"))
+    day = start + pd.to_timedelta(np.floor(events["time"]), unit="D")
+    events.insert(0, "date", day.astype("datetime64[s]"))
     events.insert(0, "replication", np.int64(replication))
     events.insert(0, "scenario", scenario.name)
     return events[EVENT_COLUMNS]

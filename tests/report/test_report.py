@@ -1,0 +1,385 @@
+"""report.html, read as text: its sections, tables and charts, and that it needs nothing else.
+
+The report is the one ``sim compare`` wrote (see conftest.py), parsed with the standard
+library's html.parser; no browser is needed here.
+"""
+
+import json
+import re
+import shutil
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import sim
+from sim.cli import app
+
+runner = CliRunner()
+SECTIONS = ["options", "outcomes", "charts", "assumptions", "provenance"]
+INTERVAL = re.compile(r"^-?[\d,.]+ \(-?[\d,.]+ to -?[\d,.]+\)")
+# Attributes through which a page loads or links to something.
+LINKING = {"src", "href", "xlink:href", "srcset", "action", "formaction", "poster", "data",
+           "background", "longdesc", "manifest", "ping"}  # fmt: skip
+NOT_PARAMETERS = {"name", "title", "description", "extends", "sources", "policy"}  # top level
+URL = re.compile(r"url\(\s*['\"]?([^'\")]*)", re.IGNORECASE)
+
+
+class Page(HTMLParser):
+    """What the tests look at: tags, ids, links, and each section's text and tables."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter[str] = Counter()
+        self.ids: list[str] = []
+        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.styles: list[str] = []  # style attributes and <style> contents
+        self.headings: dict[str, str] = {}  # section id -> its h2
+        self.text: dict[str, str] = {}  # section id -> its text
+        self.tables: dict[str, list[list[list[str]]]] = {}  # section id -> tables -> rows
+        self.figure_svgs: list[str] = []  # ids of the figures holding an svg
+        self.title = ""
+        self._section = "header"
+        self._in: Counter[str] = Counter()
+        self._figure = ""
+        self._svg_depth = 0
+        self._cell: list[str] | None = None
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self._attributes(tag, attrs)
+        self._in[tag] += 1
+        self._space()
+        attrs = dict(attrs)
+        if tag == "section":
+            self._section = attrs.get("id", "")
+            self.text[self._section] = ""
+        elif tag == "figure":
+            self._figure = attrs.get("id", "")
+        elif tag == "svg":
+            if self._in["figure"] and self._svg_depth == 0:
+                self.figure_svgs.append(self._figure)
+            self._svg_depth += 1
+        elif tag == "table":
+            self.tables.setdefault(self._section, []).append([])
+        elif tag == "tr" and self._section in self.tables:
+            self.tables[self._section][-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_startendtag(self, tag, attrs):
+        self._attributes(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self._in[tag] -= 1
+        self._space()
+        if tag == "svg":
+            self._svg_depth -= 1
+        elif tag in ("td", "th") and self._cell is not None:
+            self.tables[self._section][-1][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "section":
+            self._section = "footer"
+
+    def handle_data(self, data):
+        if self._in["title"]:
+            self.title += data
+        if self._in["style"]:
+            self.styles.append(data)
+        if self._in["h2"] and self._section:
+            self.headings[self._section] = self.headings.get(self._section, "") + data
+        if self._section:
+            self.text[self._section] = self.text.get(self._section, "") + data
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def _attributes(self, tag, attrs):
+        self.tags[tag] += 1
+        for name, value in attrs:
+            if name == "id":
+                self.ids.append(value)
+            elif name.lower() in LINKING:
+                self.links.append((tag, name, value or ""))
+            elif name.lower() == "style":
+                self.styles.append(value or "")
+
+    def _space(self) -> None:
+        """Keep the text of neighbouring elements apart."""
+        if self._section:
+            self.text[self._section] = self.text.get(self._section, "") + " "
+
+    def words(self, section: str) -> str:
+        return " ".join(self.text.get(section, "").split())
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def html(report) -> str:
+    return report.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def page(html) -> Page:
+    return Page(html)
+
+
+@pytest.fixture(scope="module")
+def cmp(folder):
+    return sim.load_results(folder)
+
+
+def _rows(table: list[list[str]]) -> dict[str, list[str]]:
+    """A table's body rows by their first cell."""
+    return {row[0]: row[1:] for row in table[1:] if row}
+
+
+# --- what sim compare wrote ---------------------------------------------------------------
+
+
+def test_compare_writes_a_comparison_folder_with_its_report(compared, report, settings):
+    folder, result = compared
+    assert report.stat().st_size > 10_000
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert "report.html" in manifest["files"]
+    assert [s["name"] for s in manifest["scenarios"]] == settings.names
+    assert (folder / "differences.csv").is_file()
+    assert "report.html" in result.output.replace("\n", "")
+
+
+# --- content ------------------------------------------------------------------------------
+
+
+def test_the_page_has_a_title_and_states_the_question(page, cmp):
+    assert page.title.strip()
+    assert page.tags["h1"] == 1
+    header = page.words("header")
+    assert "?" in header  # the question the comparison answers
+    for name in cmp.scenarios:
+        assert (cmp.scenario(name)["resolved"]["title"]) in header
+
+
+def test_the_report_has_its_sections(page):
+    headings = [h.lower() for h in page.headings.values()]
+    for section in SECTIONS:
+        assert any(section in h for h in headings), (section, headings)
+
+
+def test_every_option_has_its_description_and_phases(page, cmp):
+    options = page.words("options")
+    tables = page.tables["options"]
+    assert len(tables) == len(cmp.scenarios)
+    for name, table in zip(cmp.scenarios, tables, strict=True):
+        resolved = cmp.scenario(name)["resolved"]
+        assert name in options
+        assert _words(resolved["description"]) in options
+        assert list(_rows(table)) == [p["name"] for p in resolved["policy"]["phases"]]
+
+
+def test_the_outcome_table_gives_each_option_with_its_interval(page, cmp):
+    outcomes, diffs = page.tables["results"][:2]
+    assert outcomes[0] == ["Outcome", *cmp.scenarios]
+    rows = _rows(outcomes)
+    assert len(rows) >= 5
+    for label, cells in rows.items():
+        assert all(INTERVAL.match(cell) for cell in cells), (label, cells)
+    # the right numbers in the right column
+    stats = cmp.outcomes.set_index(["scenario", "outcome"])
+    for name, cell in zip(cmp.scenarios, rows["Mean cap count (people)"], strict=True):
+        s = stats.loc[(name, "mean_cap_count")]
+        assert cell == f"{s['mean']:,.0f} ({s['q05']:,.0f} to {s['q95']:,.0f})"
+    assert diffs[0] == ["Outcome", *(f"{n} − {cmp.reference}" for n in cmp.scenarios[1:])]
+    assert all("CI" in cell for cells in _rows(diffs).values() for cell in cells)
+
+
+def test_one_svg_per_chart(page, html, folder):
+    charts = sorted(p.stem for p in (folder / "charts").glob("*.svg"))  # as cmp.charts() drew
+    assert len(charts) == 11
+    assert sorted(page.figure_svgs) == sorted(f"chart-{stem}" for stem in charts)
+    assert page.tags["figure"] == len(charts)
+    assert html.count("<svg") == len(charts)
+
+
+def _leaves(data, path=""):
+    """Every parameter's dotted path, as ``--set`` writes it."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "source" or (not path and key in NOT_PARAMETERS):
+                continue
+            yield from _leaves(value, f"{path}.{key}" if path else key)
+    elif isinstance(data, list) and data and isinstance(data[0], dict):
+        for i, value in enumerate(data):
+            yield from _leaves(value, f"{path}.{i}")
+    else:
+        yield path
+
+
+def test_the_assumptions_list_every_parameter(page, cmp):
+    (table,) = page.tables["assumptions"]
+    assert table[0] == ["Parameter", "Value", "Source or note"]
+    rows = _rows(table)
+    for name in cmp.scenarios:
+        missing = [p for p in _leaves(cmp.scenario(name)["resolved"]) if p not in rows]
+        assert missing == [], name
+    assert all(len(cells) == 2 and cells[0] for cells in rows.values())
+
+
+def test_the_assumptions_give_values_and_sources(page, settings):
+    rows = _rows(page.tables["assumptions"][0])
+    assert rows["cap"][0] == "2,500"
+    assert "iraq_2020_2025.csv" in rows["cap"][1]  # the note next to it in base.yaml
+    assert rows["airlift.seats_per_sortie"][0] == "110"
+    assert rows["airlift.seats_per_sortie"][1]
+    value, source = rows["threat.attacks_per_month"]
+    assert re.fullmatch(r"triangular\(low=5(\.0)?, mode=8(\.0)?, high=15(\.0)?\)", value), value
+    assert source
+    assert rows["end"][0] == settings.override.split("=")[1]  # as it ran, after --set
+
+
+def test_provenance_gives_hashes_seed_version_and_date(page, cmp, settings):
+    provenance = page.words("provenance")
+    for s in cmp.manifest["scenarios"]:
+        assert s["hash"][:16] in provenance, s["name"]
+    facts = _rows(page.tables["provenance"][1])
+    assert facts["Seed"] == [str(settings.seed)]
+    assert facts["Replications per option"] == [str(settings.replications)]
+    assert facts["sim version"] == [sim.__version__]
+    assert cmp.manifest["started_at"][:10] in facts["Run started"][0]
+    assert settings.override in facts["Overrides"][0]
+
+
+# --- self-contained -----------------------------------------------------------------------
+
+
+def test_nothing_is_loaded_from_outside_the_file(page, html):
+    assert page.tags["script"] == 0
+    assert page.tags["link"] == 0
+    assert page.tags["iframe"] == page.tags["object"] == page.tags["embed"] == 0
+    outside = [(t, a, v[:80]) for t, a, v in page.links if not v.startswith(("#", "data:"))]
+    assert outside == []
+    urls = [u for style in page.styles for u in URL.findall(style)]
+    assert [u for u in urls if not u.startswith(("#", "data:"))] == []
+    assert "@import" not in html
+
+
+def test_ids_are_unique_and_every_reference_resolves(page):
+    duplicates = sorted(i for i, n in Counter(page.ids).items() if n > 1)
+    assert duplicates == []
+    ids = set(page.ids)
+    internal = [v[1:] for _, _, v in page.links if v.startswith("#")]
+    internal += [u[1:] for style in page.styles for u in URL.findall(style) if u[:1] == "#"]
+    assert internal
+    assert sorted({i for i in internal if i not in ids}) == []
+
+
+def test_the_page_declares_its_encoding(html):
+    assert html.lower().startswith("<!doctype html>")
+    assert '<meta charset="utf-8">' in html.lower()
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def _copy(folder: Path, to: Path) -> Path:
+    """The run folder without its report."""
+    return Path(shutil.copytree(folder, to, ignore=shutil.ignore_patterns("report.html")))
+
+
+def _without_charts(text: str) -> str:
+    return re.sub(r"<svg.*?</svg>", "<svg/>", text, flags=re.DOTALL)
+
+
+def test_sim_report_writes_the_report_of_a_folder(folder, html, tmp_path):
+    copy = _copy(folder, tmp_path / "copy")
+    result = runner.invoke(app, ["report", str(copy)])
+    assert result.exit_code == 0, (result.output, result.exception)
+    written = copy / "report.html"
+    assert str(written) in result.output.replace("\n", "")
+    text = written.read_text(encoding="utf-8")
+    assert Page(text).figure_svgs == Page(html).figure_svgs
+    # read back from the folder, the same comparison gives the same report
+    assert _without_charts(text) == _without_charts(html)
+
+
+@pytest.fixture(scope="module")
+def one_option(tmp_path_factory, settings) -> tuple[Path, object]:
+    """A run folder of one option and one replication (``sim run``), and ``sim report`` on it."""
+    run = tmp_path_factory.mktemp("one-option") / "run"
+    args = ["run", str(settings.scenarios / "status-quo.yaml"), "--out", str(run), "--format",
+            "svg", "--set", "end=2021-08-31"]  # fmt: skip
+    assert runner.invoke(app, args).exit_code == 0
+    assert not (run / "report.html").exists()  # sim run writes none unless asked
+    return run, runner.invoke(app, ["report", str(run)])
+
+
+def test_sim_report_turns_a_run_of_one_option_into_a_report(one_option):
+    run, result = one_option
+    assert result.exit_code == 0, (result.output, result.exception)
+    page = Page((run / "report.html").read_text(encoding="utf-8"))
+    assert sorted(page.figure_svgs) == [
+        "chart-composition",
+        "chart-movements",
+        "chart-total-vs-cap",
+    ]
+    assert all(section in page.text for section in ("options", "results", "provenance"))
+    assert len(page.tables["results"]) == 1  # no differences without a second option
+
+
+def test_a_report_of_one_replication_says_so_in_the_singular(one_option):
+    run, _ = one_option
+    page = Page((run / "report.html").read_text(encoding="utf-8"))
+    assert "1 replication " in page.words("header")
+    assert "1 replications" not in page.words("results")
+
+
+def _bad_folder(kind: str, folder: Path, tmp_path: Path) -> Path:
+    """A folder ``sim report`` cannot use: ``kind`` says what is wrong with it."""
+    bad = tmp_path / kind.replace(" ", "-")
+    if kind == "empty":
+        bad.mkdir()
+    elif kind == "interrupted":
+        manifest = json.loads((_copy(folder, bad) / "manifest.json").read_text())
+        (bad / "manifest.json").write_text(json.dumps({**manifest, "status": "interrupted"}))
+    elif kind == "damaged manifest":
+        (_copy(folder, bad) / "manifest.json").write_text('{"status": "compl')
+    return bad  # "missing": not there at all
+
+
+@pytest.mark.parametrize("kind", ["empty", "missing", "interrupted", "damaged manifest"])
+def test_sim_report_on_a_bad_folder_is_one_line_and_exit_2(folder, tmp_path, kind):
+    bad = _bad_folder(kind, folder, tmp_path)
+    result = runner.invoke(app, ["report", str(bad)])
+    assert result.exit_code == 2, (result.output, result.exception)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), result.stderr
+    assert "Traceback" not in result.output
+    assert not (bad / "report.html").exists()
+
+
+def test_sim_compare_needs_two_scenarios(tmp_path, settings):
+    out = tmp_path / "one"
+    result = runner.invoke(
+        app, ["compare", str(settings.scenarios / "advisory.yaml"), "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "two or more" in lines[0], result.stderr
+    assert not out.exists()
+
+
+def test_sim_compare_refuses_an_unknown_reference(tmp_path, settings):
+    out = tmp_path / "run"
+    scenarios = [str(settings.scenarios / f"{n}.yaml") for n in ("advisory", "withdrawal")]
+    args = ["compare", *scenarios, "--reference", "nope", "--out", str(out), "--set",
+            settings.override]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "nope" in lines[0], result.stderr
+    assert not out.exists()
