@@ -68,7 +68,10 @@ def outcomes(rec: Recording, scenario: Scenario) -> dict[str, object]:
 def _costs(rec: Recording, scenario: Scenario) -> dict[str, float]:
     c = scenario.cost
     per_year = np.array(
-        [c.per_troop_year_usd.get(r, c.default_per_troop_year_usd) for r in scenario.roles]
+        [
+            c.per_troop_year_usd.get(r, c.default_per_troop_year_usd * c.role_factor.get(r, 1.0))
+            for r in scenario.roles
+        ]
     )
     troop = float((rec.boots_on_ground * per_year).sum() / YEAR_DAYS)
     n_days = rec.boots_on_ground.shape[0]

@@ -147,8 +147,17 @@ class BaseSite(_Model):
 class Cost(_Model):
     """Cost per troop-year by role, plus the fixed costs of bases."""
 
-    per_troop_year_usd: dict[Name, Rate] = Field(default_factory=dict)
+    per_troop_year_usd: dict[Name, Rate] = Field(
+        default_factory=dict, description="Cost per troop-year of a role, in US dollars."
+    )
     default_per_troop_year_usd: Rate = Field(description="For roles not listed above.")
+    role_factor: dict[Name, Rate] = Field(
+        default_factory=dict,
+        description=(
+            "For roles without their own cost: a multiple of the default (so a drawn "
+            "default moves every role together)."
+        ),
+    )
     bases: dict[Name, BaseSite] = Field(default_factory=dict)
     source: Source = None
 
@@ -331,6 +340,7 @@ def check(s: Scenario) -> list[tuple[Path, str]]:
 
     known_roles(s.threat.exposure, ("threat", "exposure"))
     known_roles(s.cost.per_troop_year_usd, ("cost", "per_troop_year_usd"))
+    known_roles(s.cost.role_factor, ("cost", "role_factor"))
     if s.force_protection and s.force_protection.role not in roles:
         bad(("force_protection", "role"), f"unknown role '{s.force_protection.role}'")
 
