@@ -1,18 +1,17 @@
 """Charts of a run: tidy tables in, matplotlib figures out, files only through ``save``.
 
+``charts`` holds the charts of one run (or the mean of a few) and ``save``; ``fans`` the
+fan charts of an ensemble's daily bands; ``outcomes`` the charts of its outcomes and
+paired differences. They share ``frames`` (picking rows out of the tables) and ``style``
+(the house look).
+
 >>> from sim.plots import composition, save
 >>> save(composition(run.timeseries, phases), "charts/composition", formats=("png",))
 """
 
 from sim.plots.charts import FORMATS, MEASURES, composition, movements, save, total_vs_cap
-from sim.plots.ensemble import (
-    HEADLINE_OUTCOMES,
-    OUTCOMES,
-    composition_fan,
-    difference_chart,
-    outcome_distributions,
-    total_fan,
-)
+from sim.plots.fans import composition_fan, total_fan
+from sim.plots.outcomes import HEADLINE_OUTCOMES, OUTCOMES, difference_chart, outcome_distributions
 from sim.plots.style import ROLE_COLOURS, ROLE_HATCHES, apply_style, role_style, role_styles
 
 __all__ = [

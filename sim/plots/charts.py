@@ -1,8 +1,10 @@
-"""Chart functions: the tidy time series (and phases) in, a matplotlib ``Figure`` out.
+"""Charts of a run and ``save``: the tidy time series (and phases) in, a ``Figure`` out.
 
 Each chart shows one scenario. With several replications in the frame, a chart shows
 their mean (stacked charts) or their median with a 5-95% band (line charts) and says so
 in its subtitle. Charts never run the model and never write files; :func:`save` does.
+Charts of an ensemble's summary tables are in :mod:`sim.plots.fans` (quantile fans over
+time) and :mod:`sim.plots.outcomes` (outcome distributions and differences).
 
 >>> from sim.results.tables import phases_table
 >>> run = sim.simulate(sim.load_scenario("scenarios/advisory.yaml"), seed=0)
@@ -21,6 +23,19 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from sim.plots.frames import (
+    MEASURES,
+    check_measure,
+    draw_cap,
+    footer_or,
+    mean_wide,
+    one_scenario,
+    phases_of,
+    replications,
+    roles_of,
+    run_source,
+    title_or,
+)
 from sim.plots.style import (
     GAP_SHADE,
     LINES,
@@ -37,7 +52,6 @@ from sim.plots.style import (
 
 __all__ = ["FORMATS", "MEASURES", "composition", "movements", "save", "total_vs_cap"]
 
-MEASURES = {"cap_count": "cap count", "boots_on_ground": "boots on the ground"}
 FORMATS = ("png", "svg", "pdf")
 DPI = 200
 # No creation dates in the files, so that the same chart gives the same bytes.
@@ -51,66 +65,6 @@ _LABELS = {
     "cap_count": "Cap count (official figure)",
 }
 _GAP_LABEL = "Gap: relief in place and temporary personnel"
-
-
-def _one_scenario(ts: pd.DataFrame, scenario: str | None) -> tuple[str, pd.DataFrame]:
-    names = [str(n) for n in pd.unique(ts["scenario"])]
-    if not names:
-        raise ValueError("the time series is empty: nothing to chart")
-    if scenario is None:
-        if len(names) > 1:
-            raise ValueError(
-                f"the time series holds {len(names)} scenarios ({', '.join(names)}); "
-                "choose one with scenario="
-            )
-        scenario = names[0]
-    elif scenario not in names:
-        raise ValueError(f"no scenario '{scenario}' in the time series ({', '.join(names)})")
-    return scenario, ts[ts["scenario"] == scenario]
-
-
-def _phases_of(phases: pd.DataFrame | None, scenario: str) -> pd.DataFrame | None:
-    if phases is None:
-        return None
-    if "scenario" in phases:
-        phases = phases[phases["scenario"] == scenario]
-    return phases.sort_values("start")
-
-
-def _roles(frame: pd.DataFrame) -> list[str]:
-    """Roles in the scenario's order (the categories) when the column is categorical."""
-    present = set(frame["role"])
-    if isinstance(frame["role"].dtype, pd.CategoricalDtype):
-        return [r for r in frame["role"].cat.categories if r in present]
-    return list(pd.unique(frame["role"]))
-
-
-def _replications(frame: pd.DataFrame) -> int:
-    return int(frame["replication"].nunique())
-
-
-def _mean_wide(frame: pd.DataFrame, index: str, column: str, roles: list[str]) -> pd.DataFrame:
-    """Mean over replications of ``column``, one row per ``index`` value, a column per role."""
-    per_rep = frame.groupby([index, "role", "replication"], observed=True)[column].sum()
-    wide = per_rep.groupby(level=[index, "role"], observed=True).mean().unstack("role")
-    return wide.reindex(columns=roles).fillna(0.0)
-
-
-def _draw_cap(ax: Axes, phases: pd.DataFrame | None, first: object, last: object) -> None:
-    """The cap as a step line: each phase's cap from its start until the next phase's."""
-    if phases is None or phases.empty or "cap" not in phases:
-        return
-    first, last = pd.Timestamp(first), pd.Timestamp(last)
-    starts = pd.to_datetime(phases["start"])
-    keep = (starts <= last).to_numpy() & phases["cap"].notna().to_numpy()
-    if not keep.any():
-        return
-    # A phase that began before the chart does so at its first date; of several, the last.
-    caps = pd.Series(phases["cap"].to_numpy(float)[keep], index=starts[keep].clip(lower=first))
-    caps = caps.groupby(level=0).last()
-    x = to_datenum([*caps.index, last])
-    y = [*caps.to_numpy(), caps.iloc[-1]]
-    ax.step(x, y, where="post", label="Cap", zorder=4, **LINES["cap"])
 
 
 def _draw_measure(ax: Axes, x: np.ndarray, per_rep: pd.DataFrame, measure: str) -> np.ndarray:
@@ -171,12 +125,25 @@ def _part_weeks(first: pd.Timestamp, last: pd.Timestamp) -> str:
     return f"; {' and '.join(parts)} week{'s' if len(parts) > 1 else ''} only partly in the run"
 
 
-def _title(title: str | None, default: str) -> str:
-    return default if title is None else title
+def _draw_stack(ax: Axes, x: np.ndarray, wide: pd.DataFrame) -> None:
+    """Stacked areas, one per role (column of ``wide``), the first at the bottom."""
+    styles = role_styles(wide.columns)
+    bottom = np.zeros(len(wide))
+    for role in wide.columns:
+        top = bottom + wide[role].to_numpy(float)
+        ax.fill_between(
+            x, bottom, top, linewidth=0.5, label=role_label(role), **fill_kwargs(styles[role])
+        )
+        bottom = top
 
 
-def _footer(footer: str | None, scenario: str) -> str:
-    return f"Source: sim model run; scenario {scenario}" if footer is None else footer
+def _composition_subtitle(measure: str, n: int) -> str:
+    subtitle = f"People by role at the end of each day, {MEASURES[measure]}"
+    if measure == "cap_count":
+        subtitle += " (excludes incoming units during a relief in place, and temporary personnel)"
+    if n > 1:
+        subtitle += f"; mean of {n} replications"
+    return subtitle
 
 
 def composition(
@@ -194,41 +161,26 @@ def composition(
     ``"boots_on_ground"`` (everyone present). With several replications the stack is the
     mean per date and role. ``footer=""`` leaves the footer out.
     """
-    if measure not in MEASURES:
-        raise ValueError(f"unknown measure '{measure}'; use one of {', '.join(MEASURES)}")
-    name, frame = _one_scenario(ts, scenario)
-    roles = _roles(frame)
-    wide = _mean_wide(frame, "date", measure, roles)
-    phases = _phases_of(phases, name)
-    n = _replications(frame)
+    check_measure(measure)
+    name, frame = one_scenario(ts, scenario)
+    roles = roles_of(frame)
+    wide = mean_wide(frame, "date", measure, roles)
+    phases = phases_of(phases, name)
+    n = replications(frame)
     with style_context():
         fig, ax = new_figure()
         x = to_datenum(wide.index)
-        styles = role_styles(roles)
-        bottom = np.zeros(len(wide))
-        for role in roles:
-            top = bottom + wide[role].to_numpy(float)
-            ax.fill_between(
-                x, bottom, top, linewidth=0.5, label=role_label(role), **fill_kwargs(styles[role])
-            )
-            bottom = top
-        _draw_cap(ax, phases, wide.index[0], wide.index[-1])
+        _draw_stack(ax, x, wide)
+        draw_cap(ax, phases, wide.index[0], wide.index[-1])
         ax.set_xlim(x[0], x[-1])
         ax.set_ylim(bottom=0)
-        subtitle = f"People by role at the end of each day, {MEASURES[measure]}"
-        if measure == "cap_count":
-            subtitle += (
-                " (excludes incoming units during a relief in place, and temporary personnel)"
-            )
-        if n > 1:
-            subtitle += f"; mean of {n} replications"
         decorate(
             fig,
             ax,
-            title=_title(title, f"Force composition by role: {name}"),
-            subtitle=subtitle,
+            title=title_or(title, f"Force composition by role: {name}"),
+            subtitle=_composition_subtitle(measure, n),
             ylabel=f"People ({MEASURES[measure]})",
-            footer=_footer(footer, name),
+            footer=footer_or(footer, run_source(name)),
             legend_reverse=True,
         )
         return finish(fig, ax, mark_phases(ax, phases, wide.index[0], wide.index[-1]))
@@ -247,10 +199,10 @@ def total_vs_cap(
     With several replications each measure is drawn as its median per day with a band
     from the 5th to the 95th percentile of the replications.
     """
-    name, frame = _one_scenario(ts, scenario)
-    phases = _phases_of(phases, name)
+    name, frame = one_scenario(ts, scenario)
+    phases = phases_of(phases, name)
     totals = frame.groupby(["date", "replication"])[list(_LABELS)].sum()
-    n = _replications(frame)
+    n = replications(frame)
     with style_context():
         fig, ax = new_figure()
         dates = totals.index.unique("date")
@@ -267,7 +219,7 @@ def total_vs_cap(
             zorder=1,
             **GAP_SHADE,
         )
-        _draw_cap(ax, phases, dates[0], dates[-1])
+        draw_cap(ax, phases, dates[0], dates[-1])
         ax.set_xlim(x[0], x[-1])
         subtitle = "People at the end of each day, all roles"
         if n > 1:
@@ -275,10 +227,10 @@ def total_vs_cap(
         decorate(
             fig,
             ax,
-            title=_title(title, f"Boots on the ground and the cap count: {name}"),
+            title=title_or(title, f"Boots on the ground and the cap count: {name}"),
             subtitle=subtitle,
             ylabel="People (all roles)",
-            footer=_footer(footer, name),
+            footer=footer_or(footer, run_source(name)),
         )
         return finish(fig, ax, mark_phases(ax, phases, dates[0], dates[-1]))
 
@@ -296,15 +248,15 @@ def movements(
     Weeks run Monday to Sunday; each bar spans its week. With several replications the
     bars are the mean per week and role.
     """
-    name, frame = _one_scenario(ts, scenario)
-    roles = _roles(frame)
-    phases = _phases_of(phases, name)
+    name, frame = one_scenario(ts, scenario)
+    roles = roles_of(frame)
+    phases = phases_of(phases, name)
     dates = pd.DatetimeIndex(frame["date"])
     frame = frame.assign(week=(dates - pd.to_timedelta(dates.day_of_week, unit="D")).normalize())
-    arrivals = _mean_wide(frame, "week", "arrivals", roles)
-    departures = _mean_wide(frame, "week", "departures", roles)
+    arrivals = mean_wide(frame, "week", "arrivals", roles)
+    departures = mean_wide(frame, "week", "departures", roles)
     first, last = dates.min(), dates.max()
-    n = _replications(frame)
+    n = replications(frame)
     with style_context():
         fig, ax = new_figure()
         left = to_datenum(arrivals.index) + 0.5
@@ -324,10 +276,10 @@ def movements(
         decorate(
             fig,
             ax,
-            title=_title(title, f"Arrivals and departures per week: {name}"),
+            title=title_or(title, f"Arrivals and departures per week: {name}"),
             subtitle=subtitle,
             ylabel="People per week",
-            footer=_footer(footer, name),
+            footer=footer_or(footer, run_source(name)),
             legend_reverse=True,
         )
         return finish(fig, ax, [arrows, *mark_phases(ax, phases, first, last)])

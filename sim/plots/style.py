@@ -6,10 +6,10 @@ roles sit at clearly different grey levels) and a hatch of its own, and lines di
 line style as well as colour. Roles outside the default list get a style from a fixed
 cycle, chosen from the role's name so that a role looks the same on every chart.
 
-The chart functions in :mod:`sim.plots.charts` draw with these helpers:
-``new_figure`` -> draw -> ``decorate`` (title, labels, footer) -> ``mark_phases`` ->
-``finish`` (lays out phase labels once the figure size is known). Charts of several
-panels (:mod:`sim.plots.ensemble`) use ``new_panels`` and ``decorate_panels`` instead.
+The chart functions in :mod:`sim.plots.charts` and :mod:`sim.plots.fans` draw with these
+helpers: ``new_figure`` -> draw -> ``decorate`` (title, labels, footer) -> ``mark_phases``
+-> ``finish`` (lays out phase labels once the figure size is known). Charts of several
+panels (:mod:`sim.plots.outcomes`) use ``new_panels`` and ``decorate_panels`` instead.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 __all__ = [
+    "FEW_TICKS",
     "LINES",
     "REFERENCE_LINE",
     "ROLE_COLOURS",
@@ -100,6 +101,7 @@ DEADLINE_LINE = {"color": "#555555", "linestyle": (0, (1, 2)), "linewidth": 1.0}
 FOOTER_COLOUR = "#666666"
 SUBTITLE_COLOUR = "#444444"
 FIGSIZE = (10.0, 5.5)
+FEW_TICKS = {"nbins": 4, "steps": [1, 2, 2.5, 5, 10]}  # MaxNLocator for short axes
 FOOTER_SPACE = 0.035  # share of the figure height kept free for the footer
 
 RC: dict[str, object] = {
@@ -326,7 +328,10 @@ def _stack_labels(ax: Axes, labels: Sequence[Text]) -> float:
 
 def finish(fig: Figure, ax: Axes, labels: Sequence[Text]) -> Figure:
     """Lay out the phase labels, make room for them above the data, align the title."""
-    fig.draw_without_rendering()
+    # The figure's constrained layout alone, not a dry draw (fig.draw_without_rendering()):
+    # the same positions without drawing every artist. save lays out again for each file.
+    layout = fig.get_layout_engine()
+    layout.execute(fig)
     if labels:
         share = _stack_labels(ax, labels) + 0.02
         bottom, top = ax.get_ylim()
@@ -334,7 +339,7 @@ def finish(fig: Figure, ax: Axes, labels: Sequence[Text]) -> Figure:
         needed = bottom + (data_top - bottom) / (1 - share)
         if needed > top:
             ax.set_ylim(bottom, needed)
-        fig.draw_without_rendering()
+        layout.execute(fig)
     title = fig.get_suptitle()
     if title:  # line the title up with the left edge of the axes, like the subtitle
         fig.suptitle(title, x=ax.get_position().x0, ha="left")
@@ -389,7 +394,7 @@ def decorate_panels(
         else:
             body.legend(handles, labels, loc="outside right upper")
     fig.suptitle(title, x=0.01, ha="left")
-    fig.draw_without_rendering()
+    fig.get_layout_engine().execute(fig)  # no dry draw needed: see finish
     left = min(ax.get_position().x0 for ax in body.axes if ax.axison)
     fig.suptitle(title, x=left, ha="left")
     if subtitle:

@@ -1,6 +1,4 @@
-"""Ensemble charts: complete figures whose bands, boxes and points equal the tables."""
-
-from pathlib import Path
+"""Fan charts: complete figures whose bands and median lines equal the quantile table."""
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -10,110 +8,11 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-import sim
-from sim.plots import (
-    HEADLINE_OUTCOMES,
-    composition_fan,
-    difference_chart,
-    outcome_distributions,
-    save,
-    total_fan,
-)
+from sim.plots import composition_fan, save, total_fan
 from sim.plots.style import REFERENCE_LINE, ROLE_COLOURS, line_kwargs, role_style
-from sim.results.tables import phases_table
 
-SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-NAMES = ["status-quo", "advisory", "withdrawal"]
-REFERENCE = "status-quo"
-N_REPLICATIONS = 20
-QUANTILES = {"q05": 0.05, "q25": 0.25, "q50": 0.5, "q75": 0.75, "q95": 0.95}
+REFERENCE = "status-quo"  # the reference scenario of the tables in conftest.py
 MEASURES = ["boots_on_ground", "cap_count"]
-
-
-# --- the tables, built here the way the ensemble code builds them ------------------------
-
-
-def _bands(ts: pd.DataFrame) -> pd.DataFrame:
-    """Per-day quantiles over replications by scenario, role (and "total") and measure."""
-    keys = ["scenario", "replication", "date"]
-    long = ts.melt(id_vars=[*keys, "role"], value_vars=MEASURES, var_name="measure")
-    long["role"] = long["role"].astype(str)
-    total = long.groupby([*keys, "measure"], as_index=False)["value"].sum()
-    long = pd.concat([long, total.assign(role="total")], ignore_index=True)
-    groups = long.groupby(["scenario", "date", "role", "measure"], sort=False)["value"]
-    bands = groups.agg(replications="count", mean="mean")
-    for column, q in QUANTILES.items():
-        bands[column] = groups.quantile(q)
-    return bands.reset_index()
-
-
-def _differences(summary: pd.DataFrame, reference: str) -> pd.DataFrame:
-    """Each outcome minus the reference's in the same replication, summarised."""
-    outcomes = [
-        c
-        for c in summary.columns
-        if c not in ("scenario", "replication") and pd.api.types.is_numeric_dtype(summary[c])
-    ]
-    base = summary[summary["scenario"] == reference].set_index("replication")[outcomes]
-    rows = []
-    for name, group in summary.groupby("scenario", sort=False):
-        if name == reference:
-            continue
-        paired = group.set_index("replication")[outcomes] - base
-        for outcome in outcomes:
-            d = paired[outcome].dropna()
-            half = 1.96 * d.std() / np.sqrt(len(d)) if len(d) > 1 else np.nan  # normal approx.
-            rows.append(
-                {
-                    "scenario": name,
-                    "reference": reference,
-                    "outcome": outcome,
-                    "mean": d.mean(),
-                    **{q: d.quantile(QUANTILES[q]) for q in ("q05", "q50", "q95")},
-                    "ci_low": d.mean() - half,
-                    "ci_high": d.mean() + half,
-                    "n": len(d),
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-@pytest.fixture(scope="module")
-def runs() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Time series, summary and phases of three scenarios, 20 replications each."""
-    series, summaries, phases = [], [], []
-    for name in NAMES:
-        scenario = sim.load_scenario(SCENARIOS / f"{name}.yaml")
-        for k in range(N_REPLICATIONS):
-            run = sim.simulate(scenario, seed=7, replication=k)
-            series.append(run.timeseries)
-            summaries.append(run.summary)
-        phases.append(phases_table(scenario))
-    return (
-        pd.concat(series, ignore_index=True),
-        pd.concat(summaries, ignore_index=True),
-        pd.concat(phases, ignore_index=True),
-    )
-
-
-@pytest.fixture(scope="module")
-def bands(runs) -> pd.DataFrame:
-    return _bands(runs[0])
-
-
-@pytest.fixture(scope="module")
-def phases(runs) -> pd.DataFrame:
-    return runs[2]
-
-
-@pytest.fixture(scope="module")
-def summary(runs) -> pd.DataFrame:
-    return runs[1]
-
-
-@pytest.fixture(scope="module")
-def differences(summary) -> pd.DataFrame:
-    return _differences(summary, REFERENCE)
 
 
 # --- reading charts back -----------------------------------------------------------------
@@ -169,11 +68,6 @@ def _legend_texts(fig: Figure) -> list[str]:
     return [t.get_text() for legend in legends if legend for t in legend.get_texts()]
 
 
-def _row_names(ax) -> list[str]:
-    """Names of a panel's rows (also where a shared axis shows them on another panel)."""
-    return list(ax.yaxis.get_major_formatter().format_ticks(ax.get_yticks()))
-
-
 def _subtitle(fig: Figure) -> str:
     texts = [ax.get_title(loc="left") for ax in fig.axes]
     texts += [sub.get_suptitle() for sub in fig.subfigs]
@@ -185,15 +79,8 @@ def _subtitle(fig: Figure) -> str:
 CHARTS = {
     "total_fan": lambda d: total_fan(d["bands"], d["phases"], scenario="advisory"),
     "composition_fan": lambda d: composition_fan(d["bands"], d["phases"], scenario="advisory"),
-    "outcome_distributions": lambda d: outcome_distributions(d["summary"], reference=REFERENCE),
-    "difference_chart": lambda d: difference_chart(d["differences"]),
 }
 UNITS = ("People", "US$ million", "Person-days", "Count", "people", "person-days", "count")
-
-
-@pytest.fixture(scope="module")
-def tables(bands, phases, summary, differences) -> dict[str, pd.DataFrame]:
-    return {"bands": bands, "phases": phases, "summary": summary, "differences": differences}
 
 
 @pytest.mark.parametrize("chart", CHARTS)
@@ -216,8 +103,6 @@ def test_chart_takes_title_and_footer(chart, tables):
     charts = {
         "total_fan": lambda **kw: total_fan(tables["bands"], scenario="advisory", **kw),
         "composition_fan": lambda **kw: composition_fan(tables["bands"], scenario="advisory", **kw),
-        "outcome_distributions": lambda **kw: outcome_distributions(tables["summary"], **kw),
-        "difference_chart": lambda **kw: difference_chart(tables["differences"], **kw),
     }
     fig = charts[chart](title="Option 2", footer="Source: test")
     assert fig.get_suptitle() == "Option 2"
@@ -363,103 +248,11 @@ def test_composition_fan_rejects_unknown_measure(bands):
         composition_fan(bands, scenario="advisory", measure="arrivals")
 
 
-# --- outcome_distributions ---------------------------------------------------------------
-
-
-def test_outcome_distributions_has_a_panel_per_outcome_and_a_box_per_scenario(summary):
-    order = ["advisory", "status-quo", "withdrawal"]  # the reference is not first in the frame
-    frame = pd.concat([summary[summary["scenario"] == s] for s in order], ignore_index=True)
-    fig = outcome_distributions(frame, reference=REFERENCE)
-    panels = _panels(fig)
-    assert [ax.get_title(loc="left") for ax in panels] == [
-        "Total cost",
-        "Mean cap count",
-        "Peak boots on the ground",
-        "Adviser-days delivered",
-        "Casualties",
-    ]
-    assert [ax.get_xlabel() for ax in panels] == [
-        "US$ million",
-        "People",
-        "People",
-        "Person-days",
-        "Count",
-    ]
-    wanted = [REFERENCE, "advisory", "withdrawal"]  # reference first, then the frame's order
-    for ax, outcome in zip(panels, HEADLINE_OUTCOMES, strict=True):
-        assert len(ax.patches) == len(wanted)
-        assert [t.split("\n")[0] for t in _row_names(ax)] == wanted
-        scale = 1e-6 if outcome == "total_cost_usd" else 1.0
-        for box, name in zip(ax.patches, wanted, strict=True):
-            values = frame.loc[frame["scenario"] == name, outcome] * scale
-            xs = box.get_path().vertices[:, 0]
-            assert xs.min() == pytest.approx(values.quantile(0.25))
-            assert xs.max() == pytest.approx(values.quantile(0.75))
-    assert _row_names(ax)[0] == f"{REFERENCE}\n(reference)"
-    assert ax.patches[0].get_hatch() and not ax.patches[1].get_hatch()  # reference marked
-
-
-def test_outcome_distributions_takes_outcomes(summary):
-    fig = outcome_distributions(summary, ["attacks", "exposed_person_days"])
-    assert [ax.get_title(loc="left") for ax in _panels(fig)] == [
-        "Attacks",
-        "Exposure: people in the country",
-    ]
-    assert len(fig.axes) == 2  # no blank cell: the legend sits beside the panels
-    assert len(fig.subfigs[0].legends) == 1
-    with pytest.raises(ValueError, match="no outcome zero_on"):
-        outcome_distributions(summary, ["zero_on"])  # a date, not a number
-    with pytest.raises(ValueError, match="no reference scenario 'base'"):
-        outcome_distributions(summary, reference="base")
-
-
-# --- difference_chart --------------------------------------------------------------------
-
-
-def test_difference_chart_points_are_the_mean_differences(differences):
-    fig = difference_chart(differences)
-    panels = _panels(fig)
-    assert len(panels) == len(HEADLINE_OUTCOMES)
-    for ax, outcome in zip(panels, HEADLINE_OUTCOMES, strict=True):
-        rows = differences[differences["outcome"] == outcome]
-        scale = 1e-6 if outcome == "total_cost_usd" else 1.0
-        (points,) = _labelled(ax, "Mean difference")
-        np.testing.assert_allclose(points.get_xdata(), rows["mean"] * scale)
-        names = _row_names(ax)
-        assert names == ["advisory", "withdrawal"]
-        assert [names[int(y)] for y in points.get_ydata()] == list(rows["scenario"])
-        zero = [line for line in ax.lines if list(line.get_xdata()) == [0, 0]]
-        assert len(zero) == 1
-        assert REFERENCE in {t.get_text().strip() for t in ax.texts}
-        assert ax.get_xlabel().startswith("Difference (")
-    assert f"{REFERENCE} (reference):\nno difference" in _legend_texts(fig)
-
-
-def test_difference_chart_draws_both_intervals(differences):
-    fig = difference_chart(differences, ["casualties"])
-    (ax,) = _panels(fig)
-    row = differences[
-        (differences["outcome"] == "casualties") & (differences["scenario"] == "withdrawal")
-    ].iloc[0]
-    segments = [seg for c in ax.collections for seg in c.get_segments()]
-    spans = {(round(s[0][0], 9), round(s[1][0], 9)) for s in segments}
-    assert (round(row["q05"], 9), round(row["q95"], 9)) in spans
-    assert (round(row["ci_low"], 9), round(row["ci_high"], 9)) in spans
-
-
-def test_difference_chart_wants_one_reference(differences):
-    other = differences.assign(reference="advisory")
-    with pytest.raises(ValueError, match="2 references"):
-        difference_chart(pd.concat([differences, other]))
-    with pytest.raises(ValueError, match="no outcome nope"):
-        difference_chart(differences, ["nope"])
-
-
 # --- save --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("chart", CHARTS)
-def test_save_writes_the_ensemble_charts(chart, tables, tmp_path):
+def test_save_writes_the_fan_charts(chart, tables, tmp_path):
     paths = save(CHARTS[chart](tables), tmp_path / chart, formats=("png", "svg"))
     assert paths == [tmp_path / f"{chart}.png", tmp_path / f"{chart}.svg"]
     png, svg = (p.read_bytes() for p in paths)
