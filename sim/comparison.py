@@ -115,8 +115,8 @@ class Comparison:
         """People arriving and leaving per week (mean over replications)."""
         name = scenario or self.scenarios[0]
         frame = self.movements if self.replications > 1 else self.timeseries
-        return plots.movements(frame, self.phases, scenario=name, footer=self.footer(name),
-                               **options)  # fmt: skip
+        return plots.movements(frame, self.phases, scenario=name, reference=self._other(name),
+                               footer=self.footer(name), **options)  # fmt: skip
 
     def plot_outcomes(self, outcomes: Sequence[str] | None = None, **options: object) -> Figure:
         """The spread of each headline outcome across replications, per scenario."""

@@ -39,6 +39,7 @@ from sim.plots.frames import (
 from sim.plots.style import (
     GAP_SHADE,
     LINES,
+    REFERENCE_LINE,
     decorate,
     fill_kwargs,
     finish,
@@ -111,6 +112,14 @@ def _draw_weekly_bars(
         up, down = up + a, down + d
     ax.axhline(0, color="#333333", linewidth=0.8, zorder=3)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
+
+
+def _weekly_totals(ts: pd.DataFrame, scenario: str) -> pd.DataFrame:
+    """A scenario's arrivals and departures per week, all roles (mean of replications)."""
+    _, frame = one_scenario(ts, scenario)
+    dates = pd.DatetimeIndex(frame["date"])
+    week = (dates - pd.to_timedelta(dates.day_of_week, unit="D")).normalize()
+    return frame.groupby(week)[["arrivals", "departures"]].sum() / replications(frame)
 
 
 def _part_weeks(first: pd.Timestamp, last: pd.Timestamp) -> str:
@@ -240,14 +249,17 @@ def movements(
     phases: pd.DataFrame | None = None,
     *,
     scenario: str | None = None,
+    reference: str | None = None,
     title: str | None = None,
     footer: str | None = None,
 ) -> Figure:
     """People arriving (bars above zero) and leaving (below zero) per ISO week, by role.
 
     Weeks run Monday to Sunday; each bar spans its week. With several replications the
-    bars are the mean per week and role.
+    bars are the mean per week and role. With ``reference`` (another scenario in ``ts``),
+    that scenario's weekly totals are drawn as a dashed outline for comparison.
     """
+    ref = _weekly_totals(ts, reference) if reference is not None else None
     name, frame = one_scenario(ts, scenario)
     roles = roles_of(frame)
     phases = phases_of(phases, name)
@@ -261,6 +273,11 @@ def movements(
         fig, ax = new_figure()
         left = to_datenum(arrivals.index) + 0.5
         _draw_weekly_bars(ax, left, arrivals, departures)
+        if ref is not None:
+            x = to_datenum(ref.index) + 0.5
+            label = f"{reference} (reference), all roles"
+            ax.step(x, ref["arrivals"], where="post", label=label, **REFERENCE_LINE)
+            ax.step(x, -ref["departures"], where="post", **REFERENCE_LINE)
         ax.set_xlim(left[0] - 1.5, left[-1] + 7.5)
         ax.use_sticky_edges = False  # zero-height bars would pin the y limits to the data
         ax.margins(y=0.08)
