@@ -1,0 +1,408 @@
+"""Explore an experiment: sweeps, sensitivity analysis and robustness, written to folders.
+
+What ``sim sweep``, ``sim sensitivity`` and ``sim robustness`` do, importable. Each loads
+and checks the experiment and its scenarios first, runs through the ensemble executors
+(saving finished tasks under ``tasks/`` so an interrupted run can be resumed), then writes
+tidy tables (CSV, and Parquet for the large ones), charts and a manifest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis import robustness as rob
+from sim.analysis import sensitivity as sens
+from sim.ensemble.executors import make_executor
+from sim.ensemble.sweep import TASKS, SweepResult, run_sweep
+from sim.errors import OutputError
+from sim.results.layout import check_out_dir, default_run_dir, write_csv, write_json
+from sim.results.manifest import build_manifest
+from sim.scenario.experiment import Experiment, load_experiment
+
+Progress = Callable[[int, int | None], None] | None
+
+
+@dataclass
+class Exploration:
+    """What an exploration wrote, as tables."""
+
+    out: Path
+    experiment: Experiment
+    sweep: SweepResult
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _start(
+    path: Path, out: Path | None, resume: Path | None, kind: str, runs_root: Path
+) -> tuple[Experiment, list, Path]:
+    experiment, scenarios = load_experiment(path)
+    if resume is not None:
+        manifest = resume / "manifest.json"
+        if not manifest.is_file():
+            raise OutputError(f"{resume}: not an exploration folder (no manifest.json)")
+        if json.loads(manifest.read_text()).get("status") == "complete":
+            raise OutputError(f"{resume}: that run is complete; there is nothing to resume")
+        return experiment, scenarios, resume
+    target = out or default_run_dir(runs_root, f"{experiment.name}-{kind}")
+    check_out_dir(target)
+    target.mkdir(parents=True, exist_ok=True)
+    return experiment, scenarios, target
+
+
+def _run(
+    experiment: Experiment,
+    scenarios: list,
+    x: np.ndarray,
+    target: Path,
+    options: dict,
+    manifest: dict,
+) -> SweepResult:
+    manifest["status"] = "running"
+    write_json(manifest, target / "manifest.json")
+    with make_executor(options["executor"], options["workers"], options["scheduler"]) as ex:
+        manifest.update(executor=ex.name, workers=ex.workers)
+        try:
+            return run_sweep(
+                experiment,
+                scenarios,
+                x,
+                ex,
+                replications=options["replications"],
+                seed=options["seed"],
+                folder=target,
+                progress=options["progress"],
+            )
+        except KeyboardInterrupt:
+            manifest["status"] = "interrupted"
+            write_json(manifest, target / "manifest.json")
+            raise
+
+
+def _manifest(experiment: Experiment, scenarios: list, kind: str, **details: object) -> dict:
+    base = build_manifest(
+        scenarios,
+        seed=int(details.get("seed", 0)),
+        replications=None,
+        overrides=[],
+        started_at=dt.datetime.now(dt.UTC),
+        run_seconds=0.0,
+    )
+    return {**base, "kind": kind, "experiment": experiment.model_dump(mode="json"), **details}
+
+
+def _finish(
+    target: Path,
+    manifest: dict,
+    tables: dict[str, pd.DataFrame],
+    charts: dict,
+    formats: Sequence[str],
+    sweep: SweepResult,
+) -> list[Path]:
+    from sim import plots
+
+    files = []
+    for name, frame in tables.items():
+        files.append(write_csv(frame, target / f"{name}.csv"))
+        if name in ("experiments", "outcomes"):
+            frame.to_parquet(target / f"{name}.parquet", index=False)
+            files.append(target / f"{name}.parquet")
+    for stem, fig in charts.items():
+        files += plots.save(fig, target / "charts" / stem, formats)
+    shutil.rmtree(target / TASKS, ignore_errors=True)
+    manifest.update(
+        status="complete",
+        run_seconds=round(sweep.seconds, 3),
+        failures=len(sweep.failures),
+        files=sorted(str(f.relative_to(target)) for f in files),
+    )
+    write_json(manifest, target / "manifest.json")
+    return files
+
+
+def _options(**kw: object) -> dict:
+    return kw
+
+
+def sweep(
+    path: str | Path,
+    *,
+    design: str = "lhs",
+    samples: int = 100,
+    levels: int = 3,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: Path | None = None,
+    resume: Path | None = None,
+    formats: Sequence[str] = ("png", "svg"),
+    progress: Progress = None,
+    runs_root: Path = Path("runs"),
+) -> Exploration:
+    """Run every option across a designed set of futures and levers."""
+    from sim.plots import explore as plots
+
+    experiment, scenarios, target = _start(Path(path), out, resume, "sweep", runs_root)
+    seed = experiment.seed if seed is None else seed
+    x = sens.design(design, len(experiment.inputs), samples, seed=seed, levels=levels)
+    manifest = _manifest(
+        experiment,
+        scenarios,
+        "sweep",
+        seed=seed,
+        design=design,
+        samples=len(x),
+        replications=replications or experiment.replications,
+    )
+    opts = _options(
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        replications=replications,
+        seed=seed,
+        progress=progress,
+    )
+    result = _run(experiment, scenarios, x, target, opts, manifest)
+    means = result.means()
+    tables = {
+        "experiments": result.experiments,
+        "outcomes": result.outcomes,
+        "means": means,
+        "monthly": result.monthly,
+        "failures": result.failures,
+    }
+    charts = {}
+    for outcome in experiment.outcomes:
+        if outcome in means:
+            charts[f"scatter-{outcome}"] = plots.outcome_scatter(
+                result.experiments, means, outcome, inputs=list(experiment.inputs)
+            )
+    _finish(target, manifest, tables, charts, formats, result)
+    return Exploration(target, experiment, result, tables)
+
+
+def sensitivity(
+    path: str | Path,
+    *,
+    method: str = "sobol",
+    outcomes: Sequence[str] | None = None,
+    samples: int = 64,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: Path | None = None,
+    resume: Path | None = None,
+    formats: Sequence[str] = ("png", "svg"),
+    progress: Progress = None,
+    runs_root: Path = Path("runs"),
+) -> Exploration:
+    """Sobol or Morris indices of each outcome, per option, and over time; a tornado."""
+    from sim.plots import explore as plots
+
+    experiment, scenarios, target = _start(Path(path), out, resume, f"{method}", runs_root)
+    seed = experiment.seed if seed is None else seed
+    names = list(experiment.inputs)
+    wanted = list(outcomes or experiment.outcomes)
+    unknown = [o for o in wanted if o not in experiment.outcomes]
+    if unknown:
+        raise OutputError(
+            f"--outcome {unknown[0]}: not an outcome of the experiment "
+            f"(have {', '.join(experiment.outcomes)})"
+        )
+    x = sens.method_design(method, len(names), samples, seed=seed)
+    oat = sens.one_at_a_time(len(names))
+    design = np.vstack([x, oat])
+    manifest = _manifest(
+        experiment,
+        scenarios,
+        "sensitivity",
+        seed=seed,
+        method=method,
+        samples=samples,
+        runs=len(design),
+        replications=replications or experiment.replications,
+    )
+    opts = _options(
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        replications=replications,
+        seed=seed,
+        progress=progress,
+    )
+    result = _run(experiment, scenarios, design, target, opts, manifest)
+    means = result.means()
+    indices, over_time, swings, notes = [], [], [], []
+    n = len(x)
+    for scenario in dict.fromkeys(means["scenario"]):
+        rows = _by_sample(means[means["scenario"] == scenario], len(design))
+        for outcome in wanted:
+            y = (
+                rows[outcome].to_numpy(dtype=float)
+                if outcome in rows
+                else np.full(len(design), np.nan)
+            )
+            idx = _indices(method, x, y[:n], names, seed)
+            notes.append(
+                f"{scenario}/{outcome}: {idx.groups} groups used, {idx.dropped} left out"
+                f" for {len(idx.failed_rows)} failed runs"
+            )
+            indices.append(
+                idx.table.assign(
+                    scenario=scenario, outcome=outcome, groups=idx.groups, dropped=idx.dropped
+                )
+            )
+            swings.append(sens.swings(y[n:], names).assign(scenario=scenario, outcome=outcome))
+        monthly = result.monthly[result.monthly["scenario"] == scenario]
+        for month, group in monthly.groupby("month"):
+            y = _by_sample(group, len(design))["cap_count_p90"].to_numpy(dtype=float)[:n]
+            if np.nanstd(y) > 0:
+                idx = _indices(method, x, y, names, seed)
+                over_time.append(idx.table.assign(scenario=scenario, month=month))
+    tables = {
+        "experiments": result.experiments,
+        "outcomes": result.outcomes,
+        "means": means,
+        "failures": result.failures,
+        "indices": _front(pd.concat(indices), ["scenario", "outcome"]),
+        "indices_over_time": _front(pd.concat(over_time), ["scenario", "month"])
+        if over_time
+        else pd.DataFrame(),
+        "tornado": _front(pd.concat(swings), ["scenario", "outcome"]),
+    }
+    charts = {}
+    for scenario in dict.fromkeys(means["scenario"]):
+        for outcome in wanted:
+            charts[f"{method}-{scenario}-{outcome}"] = plots.sensitivity_chart(
+                tables["indices"], scenario=scenario, outcome=outcome, method=method
+            )
+            charts[f"tornado-{scenario}-{outcome}"] = plots.tornado(
+                tables["tornado"], scenario=scenario, outcome=outcome
+            )
+        if not tables["indices_over_time"].empty:
+            charts[f"over-time-{scenario}"] = plots.sensitivity_over_time(
+                tables["indices_over_time"], scenario=scenario, method=method
+            )
+    manifest["notes"] = notes
+    _finish(target, manifest, tables, charts, formats, result)
+    return Exploration(target, experiment, result, tables, notes)
+
+
+def _indices(method: str, x: np.ndarray, y: np.ndarray, names: list[str], seed: int):
+    if method == "sobol":
+        return sens.sobol_indices(x, y, names, seed=seed)
+    return sens.morris_indices(x, y, names, seed=seed)
+
+
+def _by_sample(frame: pd.DataFrame, n: int) -> pd.DataFrame:
+    """One row per design point, in order; NaN where the run failed."""
+    return frame.set_index("sample").reindex(range(n))
+
+
+def _front(frame: pd.DataFrame, first: list[str]) -> pd.DataFrame:
+    return frame[first + [c for c in frame.columns if c not in first]].reset_index(drop=True)
+
+
+def robustness(
+    path: str | Path,
+    *,
+    design: str = "lhs",
+    samples: int = 100,
+    replications: int | None = None,
+    seed: int | None = None,
+    executor: str = "processes",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    out: Path | None = None,
+    resume: Path | None = None,
+    formats: Sequence[str] = ("png", "svg"),
+    progress: Progress = None,
+    runs_root: Path = Path("runs"),
+) -> Exploration:
+    """Regret of each option in each future, the share of futures meeting the thresholds,
+    and the input ranges that make each option fail."""
+    from sim.plots import explore as plots
+
+    experiment, scenarios, target = _start(Path(path), out, resume, "robustness", runs_root)
+    seed = experiment.seed if seed is None else seed
+    x = sens.design(design, len(experiment.inputs), samples, seed=seed)
+    manifest = _manifest(
+        experiment,
+        scenarios,
+        "robustness",
+        seed=seed,
+        design=design,
+        samples=len(x),
+        replications=replications or experiment.replications,
+    )
+    opts = _options(
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        replications=replications,
+        seed=seed,
+        progress=progress,
+    )
+    result = _run(experiment, scenarios, x, target, opts, manifest)
+    means = result.means()
+    regret = rob.regret(means, experiment.outcomes)
+    numeric = _numeric_inputs(result.experiments, list(experiment.inputs))
+    rules = []
+    if experiment.thresholds:
+        ok = rob.meets(means, experiment.thresholds)
+        for scenario in dict.fromkeys(means["scenario"]):
+            mine = means["scenario"] == scenario
+            failed = ~ok[mine].to_numpy()
+            futures = numeric.set_index(result.experiments["sample"]).loc[means.loc[mine, "sample"]]
+            rules.append(
+                rob.discover(futures.reset_index(drop=True), failed).assign(scenario=scenario)
+            )
+    tables = {
+        "experiments": result.experiments,
+        "outcomes": result.outcomes,
+        "means": means,
+        "failures": result.failures,
+        "regret": regret,
+        "regret_summary": rob.regret_summary(regret) if not regret.empty else pd.DataFrame(),
+        "satisficing": rob.satisficing(means, experiment.thresholds)
+        if experiment.thresholds
+        else pd.DataFrame(),
+        "rules": _front(pd.concat(rules), ["scenario"]) if rules else pd.DataFrame(),
+    }
+    charts = {"regret": plots.regret_heatmap(tables["regret_summary"])}
+    if experiment.thresholds:
+        ok = rob.meets(means, experiment.thresholds)
+        for scenario in dict.fromkeys(means["scenario"]):
+            charts[f"boxes-{scenario}"] = plots.discovered_boxes(
+                numeric, means, ok, tables["rules"], scenario=scenario
+            )
+    _finish(target, manifest, tables, charts, formats, result)
+    return Exploration(target, experiment, result, tables)
+
+
+def _numeric_inputs(experiments: pd.DataFrame, inputs: list[str]) -> pd.DataFrame:
+    """Inputs as numbers: dates as days since the earliest, choices as their index."""
+    out = {}
+    for name in inputs:
+        col = experiments[name]
+        if pd.api.types.is_numeric_dtype(col):
+            out[name] = col.astype(float)
+        else:
+            try:
+                days = pd.to_datetime(col)
+                out[name] = (days - days.min()).dt.days.astype(float)
+            except (ValueError, TypeError):
+                out[name] = col.astype("category").cat.codes.astype(float)
+    return pd.DataFrame(out)
