@@ -18,6 +18,7 @@ def run_policy(m: Model) -> Generator:
         if start > m.env.now:
             yield m.env.timeout(start - m.env.now)
         m.recorder.log(m.env.now, "phase_start", detail=phase.name)
+        m.timeline.start_counts[i] = list(m.force.cap_count)
         m.planner.phase_started(i)
         deadline = m.timeline.deadlines[i]
         if deadline is not None:
@@ -30,7 +31,7 @@ def _check_deadline(m: Model, index: int, deadline: float) -> Generator:
     if end_of_day > m.env.now:
         yield m.env.timeout(end_of_day - m.env.now)
     phase = m.timeline.phases[index]
-    targets = m.timeline.targets(deadline, m.force.cap_count)
+    targets = m.timeline.final_targets(index, m.force.cap_count)
     tolerance = m.timeline.tolerance(index, m.force.cap_count)
     missed = misses(m.force.cap_count, targets, tolerance)
     if missed:

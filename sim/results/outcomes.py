@@ -92,7 +92,7 @@ def _phase_outcomes(cap_count: np.ndarray, scenario: Scenario, tl: Timeline) -> 
         if first >= n_days:
             continue
         at_start = cap_count[first].tolist()
-        targets = tl.targets(tl.starts[i], at_start)
+        targets = tl.final_targets(i, at_start)
         if all(t is None for t in targets):
             continue
         tolerance = tl.tolerance(i, at_start)

@@ -204,6 +204,13 @@ class Phase(_Model):
             "targets are met by the deadline; immediate: recall the excess now."
         ),
     )
+    pace: Literal["at_once", "steady"] = Field(
+        default="at_once",
+        description=(
+            "at_once: the targets apply from the start; steady: they move in a straight "
+            "line from the force at the start to the targets at the deadline."
+        ),
+    )
     attacks_per_month: Rate | None = Field(default=None, description="Overrides `threat`.")
     description: str | None = None
     source: Source = None
@@ -362,6 +369,8 @@ def check(s: Scenario) -> list[tuple[Path, str]]:
                 )
             elif i + 1 < len(phases) and p.deadline > phases[i + 1].start:
                 bad((*at, "deadline"), "the deadline falls after the next phase has started")
+        if p.pace == "steady" and p.deadline is None:
+            bad((*at, "pace"), "a steady pace needs a deadline to move toward")
         known_roles(p.mix, (*at, "mix"))
         known_roles(p.targets, (*at, "targets"))
         known_roles(p.replace, (*at, "replace"))

@@ -24,6 +24,7 @@ class Timeline:
         self.starts = [self.day(p.start) for p in self.phases]
         self.announced = [self.day(p.announced or p.start) for p in self.phases]
         self.deadlines = [None if p.deadline is None else self.day(p.deadline) for p in self.phases]
+        self.start_counts: dict[int, list[int]] = {}  # the force as each phase began
 
     def day(self, when: date) -> float:
         return float((when - self.scenario.start).days)
@@ -48,8 +49,26 @@ class Timeline:
     def targets(
         self, t: float, current: Sequence[int], now: float | None = None
     ) -> list[float | None]:
-        """Target people by role at ``t``; ``None`` where the phase sets no target."""
+        """Target people by role at ``t``; ``None`` where the phase sets no target.
+
+        In a phase with ``pace: steady`` the target moves in a straight line from the
+        force at the phase's start (``start_counts``, recorded when it starts; until then
+        the current force) to the phase's targets at its deadline.
+        """
         i = self.index(t, now)
+        final = self.final_targets(i, current)
+        deadline = self.deadlines[i]
+        p = self.phases[i]
+        if p.pace != "steady" or deadline is None or t >= deadline:
+            return final
+        base = self.start_counts.get(i, list(current))
+        share = min(max((t - self.starts[i]) / max(deadline - self.starts[i], 1.0), 0.0), 1.0)
+        return [
+            None if f is None else b + share * (f - b) for b, f in zip(base, final, strict=True)
+        ]
+
+    def final_targets(self, i: int, current: Sequence[int]) -> list[float | None]:
+        """Phase ``i``'s targets by role, as they must stand at its deadline."""
         p = self.phases[i]
         if p.targets is not None:
             return [p.targets.get(r) for r in self.roles]
@@ -66,7 +85,7 @@ class Timeline:
 
     def tolerance(self, index: int, current: Sequence[int]) -> float:
         """How far from its target a role may be and still count as meeting it."""
-        targets = self.targets(self.starts[index], current, None)
+        targets = self.final_targets(index, current)
         total = sum(t for t in targets if t is not None)
         return self.scenario.target_tolerance * total
 
