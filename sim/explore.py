@@ -150,7 +150,7 @@ def sweep(
     runs_root: Path = Path("runs"),
 ) -> Exploration:
     """Run every option across a designed set of futures and levers."""
-    from sim.plots import explore as plots
+    from sim import plots
 
     experiment, scenarios, target = _start(Path(path), out, resume, "sweep", runs_root)
     seed = experiment.seed if seed is None else seed
@@ -209,7 +209,7 @@ def sensitivity(
     runs_root: Path = Path("runs"),
 ) -> Exploration:
     """Sobol or Morris indices of each outcome, per option, and over time; a tornado."""
-    from sim.plots import explore as plots
+    from sim import plots
 
     experiment, scenarios, target = _start(Path(path), out, resume, f"{method}", runs_root)
     seed = experiment.seed if seed is None else seed
@@ -333,7 +333,7 @@ def robustness(
 ) -> Exploration:
     """Regret of each option in each future, the share of futures meeting the thresholds,
     and the input ranges that make each option fail."""
-    from sim.plots import explore as plots
+    from sim import plots
 
     experiment, scenarios, target = _start(Path(path), out, resume, "robustness", runs_root)
     seed = experiment.seed if seed is None else seed

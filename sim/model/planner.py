@@ -289,11 +289,15 @@ class Planner:
         deadline = self.timeline.deadlines[i]
         when = now if phase.early_return == "immediate" or deadline is None else max(deadline, now)
         targets = self.timeline.targets(when, self.force.cap_count, now)
+        steady = phase.pace == "steady"
         leaving: list[Unit] = []
         for role, target in enumerate(targets):
             if target is None:
                 continue
-            if target == 0:  # everyone goes, temporary personnel too
+            if steady:  # the path needs the orders on their way: recall, near the deadline,
+                # only those in the country who would still be there at it
+                units = [u for u in self.force.by_role[role] if u.boarded and self.holds(u, when)]
+            elif target == 0:  # everyone goes, temporary personnel too
                 units = [u for u in self.force.by_role[role] if u.relieves is None]
             else:
                 units = [u for u in self.force.by_role[role] if self.holds(u, when)]

@@ -5,32 +5,67 @@ number of replications and means over them; the default title and footer texts; 
 cap line, drawn from the phases table on single-run and fan charts alike. The chart
 modules (:mod:`sim.plots.charts`, :mod:`sim.plots.fans`, :mod:`sim.plots.outcomes`) use
 these; the house look itself lives in :mod:`sim.plots.style`.
+
+The exploration charts (:mod:`sim.plots.sensitivity`, :mod:`sim.plots.robustness`) also
+share the names and units of outcomes (:data:`OUTCOMES`) and inputs, numbers written for
+labels and ticks, and checks that a table holds the rows and columns asked for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from sim.plots.style import LINES, to_datenum
+from sim.plots.style import FEW_TICKS, LINES, role_label, to_datenum
 
 __all__ = [
     "MEASURES",
+    "OUTCOMES",
+    "amount_text",
+    "amount_ticks",
+    "axis_text",
     "check_measure",
     "count_text",
+    "describe_outcome",
     "draw_cap",
+    "exploration_source",
     "footer_or",
+    "input_unit",
     "mean_wide",
+    "names_of",
     "one_scenario",
     "phases_of",
     "replications",
+    "require_columns",
     "roles_of",
     "run_source",
     "runs_source",
+    "select_rows",
     "title_or",
 ]
 
 MEASURES = {"cap_count": "cap count", "boots_on_ground": "boots on the ground"}
+# Outcome column -> (name on the chart, unit, factor from the table's unit to the chart's).
+OUTCOMES: dict[str, tuple[str, str, float]] = {
+    "total_cost_usd": ("Total cost", "US$ million", 1e-6),
+    "troop_cost_usd": ("Troop cost", "US$ million", 1e-6),
+    "base_cost_usd": ("Base cost", "US$ million", 1e-6),
+    "mean_cap_count": ("Mean cap count", "people", 1.0),
+    "peak_cap_count": ("Peak cap count", "people", 1.0),
+    "final_cap_count": ("Final cap count", "people", 1.0),
+    "mean_boots_on_ground": ("Mean boots on the ground", "people", 1.0),
+    "peak_boots_on_ground": ("Peak boots on the ground", "people", 1.0),
+    "adviser_days": ("Adviser-days delivered", "person-days", 1.0),
+    "exposed_person_days": ("Exposure: people in the country", "person-days", 1.0),
+    "casualties": ("Casualties", "count", 1.0),
+    "attacks": ("Attacks", "count", 1.0),
+    "days_over_cap": ("Days over the cap", "days", 1.0),
+    "shortfalls": ("Planning shortfalls", "count", 1.0),
+}
 
 
 def check_measure(measure: str) -> None:
@@ -111,6 +146,11 @@ def runs_source(what: str, n: int | str) -> str:
     return f"Source: sim model runs, {n} replications per scenario; {what}"
 
 
+def exploration_source(what: str) -> str:
+    """The default footer of an exploration chart: ``Source: sim exploration, {what}``."""
+    return f"Source: sim exploration, {what}"
+
+
 def draw_cap(ax: Axes, phases: pd.DataFrame | None, first: object, last: object) -> None:
     """The cap as a step line: each phase's cap from its start until the next phase's."""
     if phases is None or phases.empty or "cap" not in phases:
@@ -126,3 +166,101 @@ def draw_cap(ax: Axes, phases: pd.DataFrame | None, first: object, last: object)
     x = to_datenum([*caps.index, last])
     y = [*caps.to_numpy(), caps.iloc[-1]]
     ax.step(x, y, where="post", label="Cap", zorder=4, **LINES["cap"])
+
+
+# --- exploration tables: names, units, numbers and picking rows ---------------------------
+
+
+def describe_outcome(column: str) -> tuple[str, str, float]:
+    """(name on the chart, unit, factor from the table's unit to the chart's)."""
+    if column in OUTCOMES:
+        return OUTCOMES[column]
+    if column == "cap_count_p90":  # the monthly outcome of sim.explore.sensitivity
+        return "90th-percentile cap count", "people", 1.0
+    label = role_label(column.removesuffix("_usd"))
+    for test, unit, scale in (
+        (column.endswith("_usd"), "US$ million", 1e-6),
+        ("person_days" in column or column.endswith("adviser_days"), "person-days", 1.0),
+        (column.endswith("_days") or column.endswith("_days_late"), "days", 1.0),
+        ("cap_count" in column or "boots_on_ground" in column, "people", 1.0),
+        (column in ("casualties", "attacks") or column.endswith("_count"), "count", 1.0),
+    ):
+        if test:
+            return label, unit, scale
+    return label, "", 1.0
+
+
+def axis_text(label: str, unit: str) -> str:
+    """An axis label: ``Total cost (US$ million)``, or the label alone without a unit."""
+    return f"{label} ({unit})" if unit else label
+
+
+def amount_text(value: float, unit: str = "") -> str:
+    """A number for a label: a few significant digits, ``$412M`` for money, a true minus."""
+    if not np.isfinite(value):
+        return "n/a"
+    if value == 0:
+        return "0"
+    size = abs(value)
+    if 0 < size < 0.01:
+        text = f"{value:.2g}"
+    else:
+        text = f"{value:,.{0 if size >= 100 else 1 if size >= 10 else 2}f}"
+        text = text.rstrip("0").rstrip(".") if "." in text else text
+    if unit == "US$ million":
+        text = f"-${text[1:]}M" if text.startswith("-") else f"${text}M"
+    return text.replace("-", "\u2212")
+
+
+def amount_ticks(ax: Axes, axis: str = "x", unit: str = "") -> None:
+    """Few ticks with readable numbers (``$1.5M`` for an input in dollars)."""
+    scale = 1e-6 if unit == "US$" else 1.0
+    money = "US$ million" if unit == "US$" else ""
+    which = ax.xaxis if axis == "x" else ax.yaxis
+    which.set_major_locator(MaxNLocator(**FEW_TICKS))
+    which.set_major_formatter(FuncFormatter(lambda v, _: amount_text(v * scale, money)))
+
+
+def input_unit(name: str, kind: str = "number") -> str:
+    """The unit of an input, guessed from its name (``threat.attacks_per_month``)."""
+    last = name.rsplit(".", 1)[-1]
+    if kind == "date":
+        return "date"
+    if kind == "days since":
+        return "days after the earliest date sampled"
+    for test, unit in (
+        (last.endswith("_usd"), "US$"),
+        (last.endswith("_days") or last == "days", "days"),
+        (last.endswith("probability"), "probability"),
+        (last == "cap" or last.endswith("_cap"), "people"),
+        ("_per_" in last, last.replace("_", " ")),  # attacks_per_month: a unit of its own
+    ):
+        if test:
+            return unit
+    return ""
+
+
+def require_columns(table: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """``ValueError`` for an empty table or one without ``columns``."""
+    if table is None or table.empty:
+        raise ValueError(f"the {what} table is empty: nothing to chart")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"the {what} table has no column {', '.join(missing)}")
+
+
+def names_of(table: pd.DataFrame, column: str = "scenario") -> list[str]:
+    """The distinct values of ``column`` as text, in the order they first appear."""
+    return [str(n) for n in pd.unique(table[column])]
+
+
+def select_rows(table: pd.DataFrame, what: str, **keys: str) -> pd.DataFrame:
+    """The rows whose columns equal ``keys`` (``scenario=``, ``outcome=``), or ``ValueError``."""
+    for column, value in keys.items():
+        names = names_of(table, column)
+        if value not in names:
+            raise ValueError(
+                f"no {column} '{value}' in the {what} table (there are {', '.join(names)})"
+            )
+        table = table[table[column].astype(str) == value]
+    return table

@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from sim.plots.frames import count_text, footer_or, runs_source, title_or
+from sim.plots.frames import OUTCOMES, count_text, footer_or, runs_source, title_or
 from sim.plots.style import (
     FEW_TICKS,
     REFERENCE_LINE,
@@ -46,23 +46,6 @@ HEADLINE_OUTCOMES = (
     "adviser_days",
     "casualties",
 )
-# Outcome column -> (name on the chart, unit, factor from the table's unit to the chart's).
-OUTCOMES: dict[str, tuple[str, str, float]] = {
-    "total_cost_usd": ("Total cost", "US$ million", 1e-6),
-    "troop_cost_usd": ("Troop cost", "US$ million", 1e-6),
-    "base_cost_usd": ("Base cost", "US$ million", 1e-6),
-    "mean_cap_count": ("Mean cap count", "people", 1.0),
-    "peak_cap_count": ("Peak cap count", "people", 1.0),
-    "final_cap_count": ("Final cap count", "people", 1.0),
-    "mean_boots_on_ground": ("Mean boots on the ground", "people", 1.0),
-    "peak_boots_on_ground": ("Peak boots on the ground", "people", 1.0),
-    "adviser_days": ("Adviser-days delivered", "person-days", 1.0),
-    "exposed_person_days": ("Exposure: people in the country", "person-days", 1.0),
-    "casualties": ("Casualties", "count", 1.0),
-    "attacks": ("Attacks", "count", 1.0),
-    "days_over_cap": ("Days over the cap", "days", 1.0),
-    "shortfalls": ("Planning shortfalls", "count", 1.0),
-}
 
 
 def _outcome(column: str) -> tuple[str, str, float]:

@@ -9,13 +9,16 @@ cycle, chosen from the role's name so that a role looks the same on every chart.
 The chart functions in :mod:`sim.plots.charts` and :mod:`sim.plots.fans` draw with these
 helpers: ``new_figure`` -> draw -> ``decorate`` (title, labels, footer) -> ``mark_phases``
 -> ``finish`` (lays out phase labels once the figure size is known). Charts of several
-panels (:mod:`sim.plots.outcomes`) use ``new_panels`` and ``decorate_panels`` instead.
+panels (:mod:`sim.plots.outcomes`) use ``new_panels`` and ``decorate_panels`` instead;
+the exploration charts (:mod:`sim.plots.sensitivity`, :mod:`sim.plots.robustness`)
+``one_panel`` or ``new_panels``, ``legend_right`` and ``decorate_wrapped``.
 """
 
 from __future__ import annotations
 
+import textwrap
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import matplotlib as mpl
@@ -40,17 +43,21 @@ __all__ = [
     "apply_style",
     "decorate",
     "decorate_panels",
+    "decorate_wrapped",
     "fill_kwargs",
     "finish",
+    "legend_right",
     "line_kwargs",
     "mark_phases",
     "new_figure",
     "new_panels",
+    "one_panel",
     "role_label",
     "role_style",
     "role_styles",
     "style_context",
     "to_datenum",
+    "wrap_subtitle",
 ]
 
 # Okabe-Ito hues; grey levels (0.299 R + 0.587 G + 0.114 B) 0.24, 0.47, 0.62, 0.74, 0.84.
@@ -400,3 +407,48 @@ def decorate_panels(
     if subtitle:
         body.suptitle(subtitle, x=left, **sub)
     return fig
+
+
+def one_panel(rows: float) -> tuple[Figure, SubFigure, Axes]:
+    """A detached figure with one panel, tall enough for ``rows`` bars or rows of cells."""
+    fig, body, (ax,) = new_panels(1, ncols=1, row_height=max(2.6, 0.3 * rows + 1.0))
+    return fig, body, ax
+
+
+def legend_right(ax: Axes, key: Callable[[str], object] | None = None) -> None:
+    """The legend right of the axes, at the top (below the subtitle, never over it).
+
+    One entry per label, in drawing order or sorted by ``key``.
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles, strict=True))
+    if key is not None:
+        unique = {label: unique[label] for label in sorted(unique, key=key)}
+    if len(unique) > 1:
+        ax.legend(
+            unique.values(),
+            unique.keys(),
+            loc="upper left",
+            bbox_to_anchor=(1.02, 1.0),
+            borderaxespad=0,
+        )
+
+
+def decorate_wrapped(
+    fig: Figure, body: SubFigure, *, title: str, subtitle: str, footer: str
+) -> Figure:
+    """Title, subtitle (wrapped to the width of the chart) and footer; legends are drawn."""
+    return decorate_panels(
+        fig,
+        body,
+        title=title,
+        subtitle=wrap_subtitle(subtitle),
+        footer=footer,
+        handles=[],
+        labels=[],
+    )
+
+
+def wrap_subtitle(text: str) -> str:
+    """A subtitle in lines no wider than a chart."""
+    return "\n".join(textwrap.wrap(text, 110))

@@ -341,7 +341,9 @@ def check(s: Scenario) -> list[tuple[Path, str]]:
     a = s.airlift
     by_sortie = a.seats_per_sortie is not None or a.sorties_per_week is not None
     if a.seats_per_day is not None and by_sortie:
-        bad(("airlift",), "give seats_per_day, or seats_per_sortie and sorties_per_week, not both")
+        bad(("airlift",), "give seats_per_day, or seats_per_sortie and sorties_per_week, not both"
+                          " (to replace one form in a file that extends another, set the other"
+                          " to null)")  # fmt: skip
     elif a.seats_per_day is None and (a.seats_per_sortie is None or a.sorties_per_week is None):
         bad(("airlift",), "give seats_per_day, or both seats_per_sortie and sorties_per_week")
 
