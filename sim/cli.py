@@ -395,6 +395,134 @@ def _explore(run, experiment: Path, formats: str, **options) -> None:
 
 
 @app.command()
+def backtest(
+    scenario: Annotated[Path, typer.Argument(help="Historical scenario YAML file.")],
+    observed: Annotated[Path, typer.Option(help="CSV of observed figures: date, us_troops.")],
+    overrides: Overrides = None,
+    replications: Annotated[int, typer.Option("--replications", "-n", min=1)] = 100,
+    seed: Seed = 0,
+    moment: Annotated[
+        list[float] | None,
+        typer.Option(help="Also time when the force first falls below this many (repeatable)."),
+    ] = None,
+    executor: Executor = "processes",
+    workers: Workers = None,
+    out: Out = None,
+    formats: Formats = "png,svg",
+) -> None:
+    """Compare the model's cap count with observed figures: MAPE, largest error, share of
+    points inside the 90% band, timing of key moments, and an overlay chart."""
+    from sim.analysis.backtest import default_levels
+    from sim.backtest import read_observed, run_backtest, write_backtest
+
+    wanted = _formats(formats)
+    try:
+        levels = sorted({*(moment or []), *default_levels(read_observed(observed))}, reverse=True)
+        with _progress() as progress:
+            result = run_backtest(
+                scenario,
+                observed,
+                replications=replications,
+                seed=seed,
+                overrides=overrides or [],
+                levels=levels,
+                executor=executor,
+                workers=workers,
+                progress=progress,
+            )
+        folder = write_backtest(result, out, wanted)
+    except SimError as error:
+        raise _fail(error) from None
+    m = result.metrics
+    worst = m["largest_error"]
+    console.print(
+        f"Backtest of {result.scenario} against {observed} ({replications:,} replications)"
+    )
+    console.print(
+        f"  MAPE on the total cap count: {m['mape_percent']:.1f}% over {m['points']} points"
+        f" ({m['points_outside_run']} outside the run)"
+    )
+    if m["zero_point_errors"]:
+        off = ", ".join(f"{e:,.0f}" for e in m["zero_point_errors"])
+        console.print(f"  at zero points, off by: {off} troops")
+    if worst:
+        console.print(
+            f"  largest error: {worst['error']:+,.0f} on {worst['date']} "
+            f"(observed {worst['observed']:,.0f}, model {worst['model_median']:,.0f})"
+        )
+    console.print(f"  observed points inside the model's 90% band: {m['share_inside_90']:.0%}")
+    for _, row in result.timing.iterrows():
+        days = "n/a" if pd_isna(row["days_error"]) else f"{row['days_error']:+.0f} days"
+        console.print(
+            f"  first below {row['level']:,.0f}: observed {_day(row['observed_date'])}, "
+            f"model {_day(row['model_date'])} ({days})"
+        )
+    console.print(f"Results in [bold]{folder}[/bold]")
+
+
+@app.command()
+def calibrate(
+    calibration: Annotated[Path, typer.Argument(help="Calibration YAML file.")],
+    samples: Annotated[int | None, typer.Option(help="Candidates to try.", min=2)] = None,
+    replications: Annotated[int | None, typer.Option("--replications", "-n", min=1)] = None,
+    seed: SweepSeed = None,
+    executor: Executor = "processes",
+    workers: Workers = None,
+    out: Out = None,
+    formats: Formats = "png,svg",
+) -> None:
+    """Fit a declared set of free parameters to one episode, write them as a scenario file
+    to extend, and backtest the other episode with them (out of sample)."""
+    from sim.backtest import calibrate as run_calibration
+
+    wanted = _formats(formats)
+    try:
+        with _progress() as progress:
+            folder, table, fit, check = run_calibration(
+                calibration,
+                samples=samples,
+                replications=replications,
+                seed=seed,
+                executor=executor,
+                workers=workers,
+                out=out,
+                formats=wanted,
+                progress=progress,
+            )
+    except SimError as error:
+        raise _fail(error) from None
+    best = table.loc[table["mape_percent"].idxmin()]
+    console.print(table.round(3).to_string(index=False))
+    console.print(
+        f"Best candidate {int(best['candidate'])}: fit MAPE {fit['mape_percent']:.1f}%, "
+        f"{fit['share_inside_90']:.0%} of points inside the 90% band"
+    )
+    if check is not None:
+        console.print(
+            f"Out of sample: MAPE {check['mape_percent']:.1f}%, "
+            f"{check['share_inside_90']:.0%} inside the 90% band"
+        )
+    console.print(f"Calibrated values: [bold]{folder / 'calibrated.yaml'}[/bold]")
+
+
+def _formats(formats: str) -> list[str]:
+    from sim.pipeline import FORMATS
+
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    if not wanted or any(f not in FORMATS for f in wanted):
+        raise _fail(ValueError(f"--format: choose from {', '.join(FORMATS)}"))
+    return wanted
+
+
+def pd_isna(value: object) -> bool:
+    return value is None or value != value  # NaN is not equal to itself
+
+
+def _day(value: object) -> str:
+    return "never" if pd_isna(value) else str(value)[:10]
+
+
+@app.command()
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     overrides: Overrides = None,
