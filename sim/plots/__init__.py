@@ -10,6 +10,7 @@ out of the tables) and ``style`` (the house look).
 >>> save(composition(run.timeseries, phases), "charts/composition", formats=("png",))
 """
 
+from sim.plots.backtest import backtest_chart
 from sim.plots.charts import FORMATS, MEASURES, composition, movements, save, total_vs_cap
 from sim.plots.fans import composition_fan, total_fan
 from sim.plots.outcomes import HEADLINE_OUTCOMES, OUTCOMES, difference_chart, outcome_distributions
@@ -25,6 +26,7 @@ __all__ = [
     "ROLE_COLOURS",
     "ROLE_HATCHES",
     "apply_style",
+    "backtest_chart",
     "composition",
     "composition_fan",
     "difference_chart",

@@ -437,7 +437,7 @@ def legend_right(ax: Axes, key: Callable[[str], object] | None = None) -> None:
 def decorate_wrapped(
     fig: Figure, body: SubFigure, *, title: str, subtitle: str, footer: str
 ) -> Figure:
-    """Title, subtitle (wrapped to the width of the chart) and footer; legends are drawn."""
+    """Title, subtitle (wrapped to the chart's width) and footer; the chart draws its legends."""
     return decorate_panels(
         fig,
         body,
