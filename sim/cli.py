@@ -384,6 +384,8 @@ def _explore(run, experiment: Path, formats: str, **options) -> None:
         console.print(f"[bold]{len(failures)} run(s) failed[/bold] (see failures.csv):")
         for _, row in failures.head(5).iterrows():
             console.print(f"  sample {row['sample']} {row['scenario']}: {row['error']}")
+        if len(failures) > 5:
+            console.print(f"  and {len(failures) - 5} more")
     for note in result.notes:
         console.print(note)
     for name in ("satisficing", "regret_summary", "indices"):

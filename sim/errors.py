@@ -50,5 +50,9 @@ class ScenarioError(SimError):
         return text
 
 
+class AnalysisError(SimError, ValueError):
+    """The runs cannot support the analysis asked for (for example, too many failed)."""
+
+
 class OutputError(SimError):
     """The output folder cannot be used (it exists and is not empty, or is not writable)."""

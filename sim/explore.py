@@ -42,15 +42,33 @@ class Exploration:
 
 
 def _start(
-    path: Path, out: Path | None, resume: Path | None, kind: str, runs_root: Path
+    path: Path,
+    out: Path | None,
+    resume: Path | None,
+    kind: str,
+    runs_root: Path,
+    plan: dict,
+    outcomes: Sequence[str] | None = None,
 ) -> tuple[Experiment, list, Path]:
+    """Load and check everything, then make (or check, to resume) the output folder."""
     experiment, scenarios = load_experiment(path)
+    unknown = [o for o in outcomes or [] if o not in experiment.outcomes]
+    if unknown:
+        raise OutputError(f"--outcome {unknown[0]}: not an outcome of the experiment "
+                          f"(have {', '.join(experiment.outcomes)})")  # fmt: skip
+    plan = {**plan, "seed": experiment.seed if plan.get("seed") is None else plan["seed"]}
     if resume is not None:
         manifest = resume / "manifest.json"
         if not manifest.is_file():
             raise OutputError(f"{resume}: not an exploration folder (no manifest.json)")
-        if json.loads(manifest.read_text()).get("status") == "complete":
+        try:
+            was = json.loads(manifest.read_text())
+        except ValueError:
+            raise OutputError(f"{manifest}: damaged (not the JSON a run writes)") from None
+        if was.get("status") == "complete":
             raise OutputError(f"{resume}: that run is complete; there is nothing to resume")
+        if was.get("plan") != plan:
+            raise OutputError(f"{resume}: that run had {was.get('plan')}; this one asks for {plan}")
         return experiment, scenarios, resume
     target = out or default_run_dir(runs_root, f"{experiment.name}-{kind}")
     check_out_dir(target)
@@ -152,13 +170,16 @@ def sweep(
     """Run every option across a designed set of futures and levers."""
     from sim import plots
 
-    experiment, scenarios, target = _start(Path(path), out, resume, "sweep", runs_root)
+    plan = {"kind": "sweep", "design": design, "samples": samples, "levels": levels,
+            "replications": replications, "seed": seed}  # fmt: skip
+    experiment, scenarios, target = _start(Path(path), out, resume, "sweep", runs_root, plan)
     seed = experiment.seed if seed is None else seed
     x = sens.design(design, len(experiment.inputs), samples, seed=seed, levels=levels)
     manifest = _manifest(
         experiment,
         scenarios,
         "sweep",
+        plan={**plan, "seed": seed},
         seed=seed,
         design=design,
         samples=len(x),
@@ -211,16 +232,20 @@ def sensitivity(
     """Sobol or Morris indices of each outcome, per option, and over time; a tornado."""
     from sim import plots
 
-    experiment, scenarios, target = _start(Path(path), out, resume, f"{method}", runs_root)
+    plan = {
+        "kind": "sensitivity",
+        "method": method,
+        "samples": samples,
+        "outcomes": list(outcomes or []),
+        "replications": replications,
+        "seed": seed,
+    }
+    experiment, scenarios, target = _start(
+        Path(path), out, resume, f"{method}", runs_root, plan, outcomes
+    )
     seed = experiment.seed if seed is None else seed
     names = list(experiment.inputs)
     wanted = list(outcomes or experiment.outcomes)
-    unknown = [o for o in wanted if o not in experiment.outcomes]
-    if unknown:
-        raise OutputError(
-            f"--outcome {unknown[0]}: not an outcome of the experiment "
-            f"(have {', '.join(experiment.outcomes)})"
-        )
     x = sens.method_design(method, len(names), samples, seed=seed)
     oat = sens.one_at_a_time(len(names))
     design = np.vstack([x, oat])
@@ -228,6 +253,7 @@ def sensitivity(
         experiment,
         scenarios,
         "sensitivity",
+        plan={**plan, "seed": seed},
         seed=seed,
         method=method,
         samples=samples,
@@ -264,7 +290,12 @@ def sensitivity(
                     scenario=scenario, outcome=outcome, groups=idx.groups, dropped=idx.dropped
                 )
             )
-            swings.append(sens.swings(y[n:], names).assign(scenario=scenario, outcome=outcome))
+            swing = sens.swings(y[n:], names).assign(scenario=scenario, outcome=outcome)
+            lost = swing.loc[swing["swing"].isna(), "input"].tolist()
+            if lost:
+                notes.append(f"{scenario}/{outcome}: {', '.join(lost)} left out of the tornado "
+                             "(a one-at-a-time run failed)")  # fmt: skip
+            swings.append(swing)
         monthly = result.monthly[result.monthly["scenario"] == scenario]
         for month, group in monthly.groupby("month"):
             y = _by_sample(group, len(design))["cap_count_p90"].to_numpy(dtype=float)[:n]
@@ -289,7 +320,7 @@ def sensitivity(
                 tables["indices"], scenario=scenario, outcome=outcome, method=method
             )
             charts[f"tornado-{scenario}-{outcome}"] = plots.tornado(
-                tables["tornado"], scenario=scenario, outcome=outcome
+                tables["tornado"].dropna(subset=["swing"]), scenario=scenario, outcome=outcome
             )
         if not tables["indices_over_time"].empty:
             charts[f"over-time-{scenario}"] = plots.sensitivity_over_time(
@@ -335,13 +366,16 @@ def robustness(
     and the input ranges that make each option fail."""
     from sim import plots
 
-    experiment, scenarios, target = _start(Path(path), out, resume, "robustness", runs_root)
+    plan = {"kind": "robustness", "design": design, "samples": samples,
+            "replications": replications, "seed": seed}  # fmt: skip
+    experiment, scenarios, target = _start(Path(path), out, resume, "robustness", runs_root, plan)
     seed = experiment.seed if seed is None else seed
     x = sens.design(design, len(experiment.inputs), samples, seed=seed)
     manifest = _manifest(
         experiment,
         scenarios,
         "robustness",
+        plan={**plan, "seed": seed},
         seed=seed,
         design=design,
         samples=len(x),

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim.errors import AnalysisError
+
 DESIGNS = ("lhs", "sobol", "factorial")
 METHODS = ("sobol", "morris")
 
@@ -85,7 +87,10 @@ def sobol_indices(
     d = len(names)
     rows, failed, dropped = _keep_whole_groups(np.asarray(y, float), d + 2)
     if len(rows) < 2 * (d + 2):
-        raise ValueError(f"too few runs left to estimate indices ({len(rows) // (d + 2)} groups)")
+        raise AnalysisError(
+            f"too few runs left to estimate indices: {len(failed)} failed, leaving "
+            f"{len(rows) // (d + 2)} whole groups"
+        )
     res = sobol.analyze(_problem(d, names), np.asarray(y, float)[rows], calc_second_order=False,
                         conf_level=conf, seed=seed)  # fmt: skip
     table = pd.DataFrame({
@@ -104,7 +109,10 @@ def morris_indices(
     d = len(names)
     rows, failed, dropped = _keep_whole_groups(np.asarray(y, float), d + 1)
     if len(rows) < 2 * (d + 1):
-        raise ValueError(f"too few runs left to estimate indices ({len(rows) // (d + 1)} groups)")
+        raise AnalysisError(
+            f"too few runs left to estimate indices: {len(failed)} failed, leaving "
+            f"{len(rows) // (d + 1)} whole groups"
+        )
     res = morris.analyze(_problem(d, names), np.asarray(x, float)[rows],
                          np.asarray(y, float)[rows], num_levels=levels, seed=seed)  # fmt: skip
     table = pd.DataFrame({

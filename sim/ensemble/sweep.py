@@ -49,13 +49,12 @@ class SweepResult:
 
     def means(self) -> pd.DataFrame:
         """Each outcome's mean over replications, per sample and scenario."""
-        columns = [c for c in self.outcomes.columns if c not in ("replication",)]
-        numeric = self.outcomes[columns].select_dtypes("number").columns.drop("sample")
-        return (
-            self.outcomes.groupby(["sample", "scenario"], sort=True)[list(numeric)]
-            .mean()
-            .reset_index()
-        )
+        if self.outcomes.empty:
+            return pd.DataFrame(columns=["sample", "scenario"])
+        numeric = self.outcomes.select_dtypes("number").columns.drop(["sample", "replication"])
+        # Options stay in the experiment's order (rows come sorted by sample, then option).
+        grouped = self.outcomes.groupby(["sample", "scenario"], sort=False)[list(numeric)]
+        return grouped.mean().reset_index()
 
 
 def sample_values(experiment: Experiment, design: np.ndarray) -> pd.DataFrame:

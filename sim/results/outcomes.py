@@ -29,6 +29,11 @@ from sim.scenario.schema import Scenario
 from sim.scenario.timeline import Timeline, misses
 
 YEAR_DAYS = 365.25
+NUMERIC_OUTCOMES = (
+    "days_over_cap", "peak_boots_on_ground", "mean_boots_on_ground", "peak_cap_count",
+    "mean_cap_count", "final_cap_count", "adviser_days", "exposed_person_days", "attacks",
+    "casualties", "troop_cost_usd", "base_cost_usd", "total_cost_usd", "shortfalls",
+)  # fmt: skip
 
 
 def outcomes(rec: Recording, scenario: Scenario) -> dict[str, object]:

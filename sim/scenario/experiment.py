@@ -29,6 +29,7 @@ scenario gives it; the scenario's other uncertain inputs are still drawn per rep
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -133,9 +134,13 @@ def _rules(e: Experiment) -> list[tuple[tuple, str]]:
     both = set(e.uncertainties) & set(e.levers)
     for path in sorted(both):
         problems.append((("levers", path), "already an uncertainty"))
-    for outcome in e.thresholds:
+    for outcome, t in e.thresholds.items():
         if outcome not in e.outcomes:
             problems.append((("thresholds", outcome), f"'{outcome}' is not among the outcomes"))
+        elif t.min is None and t.max is None:
+            problems.append((("thresholds", outcome), "give min, max or both"))
+        elif t.min is not None and t.max is not None and t.min > t.max:
+            problems.append((("thresholds", outcome), f"min ({t.min}) is above max ({t.max})"))
     return problems
 
 
@@ -145,8 +150,22 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Scenario]]:
     doc = read_document(path)
     doc.data.setdefault("name", path.stem.lower().replace(" ", "-"))
     experiment = validate_model(doc, Experiment, _rules)
-    scenarios = [load_scenario(path.parent / s) for s in experiment.scenarios]
+    scenarios = []
+    for i, s in enumerate(experiment.scenarios):
+        if not (path.parent / s).is_file():
+            file, line = doc.locate(("scenarios", i))
+            raise ScenarioError(f"cannot find '{s}' (looked for {path.parent / s})", file=file,
+                                line=line, key=f"scenarios.{i}")  # fmt: skip
+        scenarios.append(load_scenario(path.parent / s))
     names = [s.name for s in scenarios]
+    known = outcome_names(scenarios)
+    for outcome in experiment.outcomes:
+        if outcome not in known:
+            file, line = doc.locate(("outcomes", outcome))
+            close = difflib.get_close_matches(outcome, sorted(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ScenarioError(f"no outcome '{outcome}'{hint}", file=file, line=line,
+                                key=f"outcomes.{outcome}")  # fmt: skip
     for section in ("uncertainties", "levers"):
         for key, spec in getattr(experiment, section).items():
             file, line = doc.locate((section, key))
@@ -158,11 +177,24 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Scenario]]:
             if kind is None:
                 raise ScenarioError("no such setting in a scenario", file=file, line=line,
                                     key=f"{section}.{key}")  # fmt: skip
+            values = spec.choices if spec.choices is not None else [
+                spec.value(u, kind is int) for u in (0.0, 1.0)
+            ]  # fmt: skip
             for scenario in scenarios:
                 if spec.scenarios is None or scenario.name in spec.scenarios:
-                    for u in (0.0, 0.999999):
-                        _check_value(scenario, key, spec.value(u, kind is int), file, line, section)
+                    for value in values:
+                        _check_value(scenario, key, value, file, line, section)
     return experiment, scenarios
+
+
+def outcome_names(scenarios: list[Scenario]) -> set[str]:
+    """The numeric outcomes a run of these scenarios gives (see sim.results.outcomes)."""
+    from sim.results.outcomes import NUMERIC_OUTCOMES
+
+    names = set(NUMERIC_OUTCOMES)
+    for s in scenarios:
+        names |= {f"{p.slug}_days_late" for p in s.policy.phases if p.deadline is not None}
+    return names
 
 
 def _check_value(

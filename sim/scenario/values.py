@@ -33,8 +33,14 @@ def with_values(scenario: Scenario, values: dict[Key, Any], context: str = "") -
         if leaf_type(key) is int and isinstance(value, float):
             value = math.floor(value + 0.5)
         holder = data
-        for part in key[:-1]:
-            holder = holder[part]
+        for depth, part in enumerate(key[:-1]):
+            try:
+                holder = holder[part]
+            except (KeyError, IndexError, TypeError):
+                where = ".".join(map(str, key[: depth + 1]))
+                file = scenario.files[0] if scenario.files else None
+                message = f"{context}the scenario has no '{where}'"
+                raise ScenarioError(message, key=".".join(map(str, key)), file=file) from None
         if isinstance(holder, list) and not (
             isinstance(key[-1], int) and 0 <= key[-1] < len(holder)
         ):
