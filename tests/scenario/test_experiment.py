@@ -62,7 +62,7 @@ def test_iraq_options_loads_with_its_scenarios():
     assert experiment.name == "iraq-options"
     assert [s.name for s in scenarios] == ["status-quo", "advisory", "withdrawal"]
     assert list(experiment.inputs) == [*experiment.uncertainties, *experiment.levers]
-    assert set(experiment.levers) == {"cap", "policy.phases.1.start"}
+    assert set(experiment.levers) == {"policy.phases.1.cap", "policy.phases.1.start"}
     start = experiment.levers["policy.phases.1.start"]
     assert isinstance(start.low, dt.date) and start.low < start.high
     assert start.scenarios == ["advisory"]  # status quo has no phase 1 to move
