@@ -322,9 +322,14 @@ def sensitivity(
             charts[f"tornado-{scenario}-{outcome}"] = plots.tornado(
                 tables["tornado"].dropna(subset=["swing"]), scenario=scenario, outcome=outcome
             )
-        if not tables["indices_over_time"].empty:
+        over = tables["indices_over_time"]
+        if not over.empty and (over["scenario"] == scenario).any():
             charts[f"over-time-{scenario}"] = plots.sensitivity_over_time(
-                tables["indices_over_time"], scenario=scenario, method=method
+                over, scenario=scenario, method=method
+            )
+        else:  # the monthly cap count did not vary across the samples in any month
+            notes.append(
+                f"{scenario}: no sensitivity over time (the monthly cap count never varies)"
             )
     manifest["notes"] = notes
     _finish(target, manifest, tables, charts, formats, result)
