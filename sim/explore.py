@@ -146,8 +146,15 @@ def _finish(
     return files
 
 
-def _options(**kw: object) -> dict:
-    return kw
+def _execute(
+    experiment: Experiment, scenarios: list, x: np.ndarray, target: Path, plan: dict,
+    run: dict, **details: object,
+) -> tuple[SweepResult, dict]:  # fmt: skip
+    """Write the manifest of a sweep over the design ``x``, then run it."""
+    manifest = _manifest(experiment, scenarios, plan["kind"], plan=plan, seed=run["seed"],
+                         replications=run["replications"] or experiment.replications,
+                         **details)  # fmt: skip
+    return _run(experiment, scenarios, x, target, run, manifest), manifest
 
 
 def sweep(
@@ -175,25 +182,10 @@ def sweep(
     experiment, scenarios, target = _start(Path(path), out, resume, "sweep", runs_root, plan)
     seed = experiment.seed if seed is None else seed
     x = sens.design(design, len(experiment.inputs), samples, seed=seed, levels=levels)
-    manifest = _manifest(
-        experiment,
-        scenarios,
-        "sweep",
-        plan={**plan, "seed": seed},
-        seed=seed,
-        design=design,
-        samples=len(x),
-        replications=replications or experiment.replications,
-    )
-    opts = _options(
-        executor=executor,
-        workers=workers,
-        scheduler=scheduler,
-        replications=replications,
-        seed=seed,
-        progress=progress,
-    )
-    result = _run(experiment, scenarios, x, target, opts, manifest)
+    run = {"executor": executor, "workers": workers, "scheduler": scheduler,
+           "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
+    result, manifest = _execute(experiment, scenarios, x, target, {**plan, "seed": seed}, run,
+                                design=design, samples=len(x))  # fmt: skip
     means = result.means()
     tables = {
         "experiments": result.experiments,
@@ -249,26 +241,10 @@ def sensitivity(
     x = sens.method_design(method, len(names), samples, seed=seed)
     oat = sens.one_at_a_time(len(names))
     design = np.vstack([x, oat])
-    manifest = _manifest(
-        experiment,
-        scenarios,
-        "sensitivity",
-        plan={**plan, "seed": seed},
-        seed=seed,
-        method=method,
-        samples=samples,
-        runs=len(design),
-        replications=replications or experiment.replications,
-    )
-    opts = _options(
-        executor=executor,
-        workers=workers,
-        scheduler=scheduler,
-        replications=replications,
-        seed=seed,
-        progress=progress,
-    )
-    result = _run(experiment, scenarios, design, target, opts, manifest)
+    run = {"executor": executor, "workers": workers, "scheduler": scheduler,
+           "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
+    result, manifest = _execute(experiment, scenarios, design, target, {**plan, "seed": seed}, run,
+                                method=method, samples=samples, runs=len(design))  # fmt: skip
     means = result.means()
     indices, over_time, swings, notes = [], [], [], []
     n = len(x)
@@ -376,25 +352,10 @@ def robustness(
     experiment, scenarios, target = _start(Path(path), out, resume, "robustness", runs_root, plan)
     seed = experiment.seed if seed is None else seed
     x = sens.design(design, len(experiment.inputs), samples, seed=seed)
-    manifest = _manifest(
-        experiment,
-        scenarios,
-        "robustness",
-        plan={**plan, "seed": seed},
-        seed=seed,
-        design=design,
-        samples=len(x),
-        replications=replications or experiment.replications,
-    )
-    opts = _options(
-        executor=executor,
-        workers=workers,
-        scheduler=scheduler,
-        replications=replications,
-        seed=seed,
-        progress=progress,
-    )
-    result = _run(experiment, scenarios, x, target, opts, manifest)
+    run = {"executor": executor, "workers": workers, "scheduler": scheduler,
+           "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
+    result, manifest = _execute(experiment, scenarios, x, target, {**plan, "seed": seed}, run,
+                                design=design, samples=len(x))  # fmt: skip
     means = result.means()
     regret = rob.regret(means, experiment.outcomes)
     numeric = _numeric_inputs(result.experiments, list(experiment.inputs))
