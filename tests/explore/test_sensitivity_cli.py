@@ -263,3 +263,19 @@ def test_too_many_failed_runs_is_one_line_not_a_traceback(tiny, tmp_path, monkey
     assert result.exit_code == 2, repr(result.exception)
     line = result.output.strip().splitlines()[-1]
     assert line.startswith("error:") and "failed" in line
+
+
+def test_an_option_whose_cap_count_never_varies_has_no_over_time_chart_and_says_so(
+    tmp_path, experiment_file
+):
+    # The attack rate moves attacks but never the cap count, so every month's 90th
+    # percentile is the same in every sample: there is nothing to attribute over time.
+    experiment = experiment_file(tmp_path, options=(OPTION,), levers={})
+    out = tmp_path / "out"
+    result = invoke(experiment, "--method morris --samples 2 -n 1 --workers 1 --format png", out)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    note = f"{OPTION}: no sensitivity over time (the monthly cap count never varies)"
+    assert note in manifest["notes"]
+    assert not list((out / "charts").glob("over-time-*"))
+    assert list((out / "charts").glob(f"morris-{OPTION}-attacks.png"))
