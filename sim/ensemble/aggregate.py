@@ -6,6 +6,8 @@ histogram of integers. Keeping one histogram per day and series gives exact quan
 memory that does not grow with the number of replications, and the result does not depend
 on the order in which batches arrive. A series whose counts outgrow ``max_bins`` is
 re-binned to wider bins (quantiles then good to half a bin, and ``exact`` turns false).
+Zero keeps a bin of its own at every width (bin k > 0 holds the values from
+(k - 1) * width + 1 to k * width), so "none left" is always reported exactly.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Histograms:
         if values.min() < 0:
             raise ValueError("counts must not be negative")
         self._fit(int(values.max()))
-        bins = values // self.width
+        bins = -(-values // self.width)  # ceiling: zero alone in bin 0
         n_bins = self.counts.shape[1]
         flat = (np.arange(self.n_days) * n_bins)[None, :] + bins
         added = np.bincount(flat.ravel(), minlength=self.n_days * n_bins)
@@ -58,16 +60,16 @@ class Histograms:
             self._coarsen()
         while other.width < self.width:
             other._coarsen()
-        self._fit((other.counts.shape[1] * other.width) - 1)
+        self._fit((other.counts.shape[1] - 1) * other.width)
         self.counts[:, : other.counts.shape[1]] += other.counts
         self.total += other.total
         self.n += other.n
 
     def _fit(self, largest: int) -> None:
         """Make room for values up to ``largest``, widening bins if it would take too many."""
-        while largest // self.width + 1 > self.max_bins:
+        while -(-largest // self.width) + 1 > self.max_bins:
             self._coarsen()
-        need = largest // self.width + 1
+        need = -(-largest // self.width) + 1
         have = self.counts.shape[1]
         if need > have:
             grown = max(need, min(2 * have, self.max_bins))
@@ -75,10 +77,11 @@ class Histograms:
             self.counts = np.concatenate([self.counts, pad], axis=1)
 
     def _coarsen(self) -> None:
-        if self.counts.shape[1] % 2:
-            pad = np.zeros((self.n_days, 1), dtype=np.int32)
-            self.counts = np.concatenate([self.counts, pad], axis=1)
-        self.counts = self.counts.reshape(self.n_days, -1, 2).sum(axis=2)
+        """Double the width: bins 2j - 1 and 2j become bin j; zero stays in bin 0."""
+        zero, rest = self.counts[:, :1], self.counts[:, 1:]
+        if rest.shape[1] % 2:
+            rest = np.concatenate([rest, np.zeros((self.n_days, 1), dtype=np.int32)], axis=1)
+        self.counts = np.concatenate([zero, rest.reshape(self.n_days, -1, 2).sum(axis=2)], axis=1)
         self.width *= 2
 
     def mean(self) -> np.ndarray:
@@ -105,4 +108,6 @@ class Histograms:
     def _order_statistic(self, cum: np.ndarray, j: int) -> np.ndarray:
         """The j-th smallest value (0-based) on each day."""
         bins = np.argmax(cum > j, axis=1)
-        return bins * self.width + (self.width - 1) / 2
+        if self.width == 1:
+            return bins.astype(float)
+        return np.where(bins == 0, 0.0, (bins - 1) * self.width + (self.width + 1) / 2)

@@ -332,6 +332,11 @@ class Planner:
         """Bring ``u`` home early, leaving at ``at`` (its relief is called off too)."""
         if u.recalled.triggered or u.recall_at <= at:
             return
+        if not u.decided and at >= u.tour_end:
+            # Its tour ends first: the relief decision, taken against the target of that
+            # date, settles whether it is replaced. A recall would skip that decision and
+            # send the unit home unreplaced, ahead of a steady path.
+            return
         u.recall_at = at
         u.decided = True
         u.plan_out = min(u.plan_out, at)

@@ -109,6 +109,19 @@ def test_coarsening_keeps_quantiles_within_half_a_bin():
     np.testing.assert_array_equal(hist.mean(), data.mean(axis=0))  # means stay exact
 
 
+def test_zero_stays_exact_in_wide_bins():
+    # A force drawn down to nobody must read as zero, not as the middle of the lowest bin.
+    data = np.array([[144_000, 0, 0, 3], [140_000, 0, 5, 3], [100_000, 0, 0, 3]])
+    hist = Histograms(4, max_bins=64)
+    hist.add(data)
+    assert hist.width > 1
+    quantiles = hist.quantiles(QS)
+    assert (quantiles[1] == 0).all()  # every replication at zero
+    assert quantiles[2, 0] == 0  # the 5% quantile of (0, 5, 0) is zero
+    assert (quantiles[3] > 0).all()  # three is not zero, even in a bin of thousands
+    assert (np.abs(quantiles - numpy_quantiles(data)) <= hist.width / 2).all()
+
+
 def test_no_replications_gives_no_quantiles():
     hist = Histograms(3)
     hist.add(np.zeros((0, 3), dtype=np.int64))
