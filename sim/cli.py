@@ -452,7 +452,10 @@ def backtest(
             f"  largest error: {worst['error']:+,.0f} on {worst['date']} "
             f"(observed {worst['observed']:,.0f}, model {worst['model_median']:,.0f})"
         )
-    console.print(f"  observed points inside the model's 90% band: {m['share_inside_90']:.0%}")
+    console.print(
+        f"  observed points inside the model's 90% band: {m['share_inside_90']:.0%}"
+        f" (band width on average {m['band_width_percent']:.0f}% of the observed figure)"
+    )
     for _, row in result.timing.iterrows():
         days = "n/a" if pd_isna(row["days_error"]) else f"{row['days_error']:+.0f} days"
         console.print(

@@ -44,7 +44,9 @@ def compare_points(band: pd.DataFrame, observed: pd.DataFrame) -> pd.DataFrame:
 
 def metrics(points: pd.DataFrame) -> dict[str, object]:
     """MAPE over non-zero observed points, troops off at zero points, the largest error and
-    where, and the share of observed points inside the model's 90% band."""
+    where, the share of observed points inside the model's 90% band, and how wide that band
+    is (mean width as a percentage of the observed figure, over non-zero points): a wide
+    enough band contains anything, so coverage is read together with width."""
     scored = points[points["scored"]]
     nonzero = scored[scored["observed"] != 0]
     zero = scored[scored["observed"] == 0]
@@ -61,6 +63,9 @@ def metrics(points: pd.DataFrame) -> dict[str, object]:
             "error": float(worst["error"]),
         },
         "share_inside_90": float(scored["inside"].mean()) if len(scored) else float("nan"),
+        "band_width_percent": float((100 * (nonzero["q95"] - nonzero["q05"])
+                                     / nonzero["observed"]).mean())
+        if len(nonzero) else float("nan"),
     }  # fmt: skip
 
 

@@ -7,7 +7,9 @@ memory that does not grow with the number of replications, and the result does n
 on the order in which batches arrive. A series whose counts outgrow ``max_bins`` is
 re-binned to wider bins (quantiles then good to half a bin, and ``exact`` turns false).
 Zero keeps a bin of its own at every width (bin k > 0 holds the values from
-(k - 1) * width + 1 to k * width), so "none left" is always reported exactly.
+(k - 1) * width + 1 to k * width), so "none left" is always reported exactly, and each
+day's smallest and largest values are kept, so a quantile never leaves the range of the
+data and a day on which every replication agrees is exact at any width.
 """
 
 from __future__ import annotations
@@ -28,11 +30,15 @@ class Histograms:
     width: int = 1
     counts: np.ndarray = field(init=False)  # (days, bins): replications per value bin
     total: np.ndarray = field(init=False)  # (days,): sum of values, for exact means
+    low: np.ndarray = field(init=False)  # (days,): smallest value seen
+    high: np.ndarray = field(init=False)  # (days,): largest value seen
     n: int = 0
 
     def __post_init__(self) -> None:
         self.counts = np.zeros((self.n_days, 1), dtype=np.int32)
         self.total = np.zeros(self.n_days, dtype=np.int64)
+        self.low = np.full(self.n_days, np.iinfo(np.int64).max, dtype=np.int64)
+        self.high = np.full(self.n_days, -1, dtype=np.int64)
 
     @property
     def exact(self) -> bool:
@@ -52,6 +58,8 @@ class Histograms:
         added = np.bincount(flat.ravel(), minlength=self.n_days * n_bins)
         self.counts += added.reshape(self.n_days, n_bins).astype(np.int32)
         self.total += values.sum(axis=0)
+        np.minimum(self.low, values.min(axis=0), out=self.low)
+        np.maximum(self.high, values.max(axis=0), out=self.high)
         self.n += values.shape[0]
 
     def merge(self, other: Histograms) -> None:
@@ -63,6 +71,8 @@ class Histograms:
         self._fit((other.counts.shape[1] - 1) * other.width)
         self.counts[:, : other.counts.shape[1]] += other.counts
         self.total += other.total
+        np.minimum(self.low, other.low, out=self.low)
+        np.maximum(self.high, other.high, out=self.high)
         self.n += other.n
 
     def _fit(self, largest: int) -> None:
@@ -110,4 +120,5 @@ class Histograms:
         bins = np.argmax(cum > j, axis=1)
         if self.width == 1:
             return bins.astype(float)
-        return np.where(bins == 0, 0.0, (bins - 1) * self.width + (self.width + 1) / 2)
+        middle = np.where(bins == 0, 0.0, (bins - 1) * self.width + (self.width + 1) / 2)
+        return np.clip(middle, self.low, self.high)

@@ -287,15 +287,20 @@ class Planner:
         if phase.early_return == "none":
             return
         deadline = self.timeline.deadlines[i]
-        when = now if phase.early_return == "immediate" or deadline is None else max(deadline, now)
-        targets = self.timeline.targets(when, self.force.cap_count, now)
         steady = phase.pace == "steady"
+        if phase.early_return == "immediate" or deadline is None:
+            when = now
+        elif steady:  # keep to the path: what it asks a review from now (at last, the deadline)
+            when = min(max(deadline, now), now + 2 * self.margin)
+        else:
+            when = max(deadline, now)
+        targets = self.timeline.targets(when, self.force.cap_count, now)
         leaving: list[Unit] = []
         for role, target in enumerate(targets):
             if target is None:
                 continue
-            if steady:  # the path needs the orders on their way: recall, near the deadline,
-                # only those in the country who would still be there at it
+            if steady:  # the path needs the orders on their way: recall only those in the
+                # country who would still be there
                 units = [u for u in self.force.by_role[role] if u.boarded and self.holds(u, when)]
             elif target == 0:  # everyone goes, temporary personnel too
                 units = [u for u in self.force.by_role[role] if u.relieves is None]

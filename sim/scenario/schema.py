@@ -211,6 +211,16 @@ class Phase(_Model):
             "line from the force at the start to the targets at the deadline."
         ),
     )
+    halfway_share: float = Field(
+        default=0.5,
+        gt=0.0,
+        lt=1.0,
+        description=(
+            "With a steady pace, the share of the change made by the halfway date: 0.5 is a "
+            "straight line; lower is slow first and fast last (back-loaded), higher the "
+            "reverse. Worth declaring uncertain where a plan gave an end state but no pace."
+        ),
+    )
     attacks_per_month: Rate | None = Field(default=None, description="Overrides `threat`.")
     description: str | None = None
     source: Source = None
@@ -373,6 +383,8 @@ def check(s: Scenario) -> list[tuple[Path, str]]:
                 bad((*at, "deadline"), "the deadline falls after the next phase has started")
         if p.pace == "steady" and p.deadline is None:
             bad((*at, "pace"), "a steady pace needs a deadline to move toward")
+        if p.halfway_share != 0.5 and p.pace != "steady":
+            bad((*at, "halfway_share"), "shapes a steady pace only: add pace: steady")
         known_roles(p.mix, (*at, "mix"))
         known_roles(p.targets, (*at, "targets"))
         known_roles(p.replace, (*at, "replace"))

@@ -8,6 +8,7 @@ policy as it was known then, or leave it out to see it in full (for judging resu
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Sequence
 from datetime import date
 
@@ -51,9 +52,11 @@ class Timeline:
     ) -> list[float | None]:
         """Target people by role at ``t``; ``None`` where the phase sets no target.
 
-        In a phase with ``pace: steady`` the target moves in a straight line from the
-        force at the phase's start (``start_counts``, recorded when it starts; until then
-        the current force) to the phase's targets at its deadline.
+        In a phase with ``pace: steady`` the target moves from the force at the phase's
+        start (``start_counts``, recorded when it starts; until then the current force) to
+        the phase's targets at its deadline, along ``share = elapsed ** power``: a straight
+        line for ``halfway_share`` 0.5, otherwise the curve that has made that share of the
+        change by the halfway date.
         """
         i = self.index(t, now)
         final = self.final_targets(i, current)
@@ -63,6 +66,8 @@ class Timeline:
             return final
         base = self.start_counts.get(i, list(current))
         share = min(max((t - self.starts[i]) / max(deadline - self.starts[i], 1.0), 0.0), 1.0)
+        if p.halfway_share != 0.5:
+            share **= math.log(p.halfway_share) / math.log(0.5)
         return [
             None if f is None else b + share * (f - b) for b, f in zip(base, final, strict=True)
         ]

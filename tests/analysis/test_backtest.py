@@ -35,6 +35,15 @@ def test_a_series_taken_from_the_model_scores_zero_error(band):
     assert m["mape_percent"] == 0
     assert m["largest_error"]["error"] == 0
     assert m["share_inside_90"] == 1.0
+    assert m["band_width_percent"] == 0  # one replication: a band of no width
+
+
+def test_band_width_is_the_mean_width_over_the_observed_figure(band):
+    observed = observed_from(band)
+    wide = band.assign(q05=band["q50"] * 0.9, q95=band["q50"] * 1.2)
+    m = metrics(compare_points(wide, observed))
+    assert m["band_width_percent"] == pytest.approx(30)
+    assert m["share_inside_90"] == 1.0
 
 
 def test_a_scaled_series_scores_its_known_error(band):

@@ -122,6 +122,18 @@ def test_zero_stays_exact_in_wide_bins():
     assert (np.abs(quantiles - numpy_quantiles(data)) <= hist.width / 2).all()
 
 
+def test_a_day_on_which_every_replication_agrees_is_exact_in_wide_bins():
+    data = np.array([[144_000, 7, 100_001], [144_000, 7, 100_000], [144_000, 7, 99_999]])
+    # rows are replications, columns days; quantiles come back as (days, quantiles)
+    hist = Histograms(3, max_bins=64)
+    hist.add(data[:2])
+    hist.add(data[2:])
+    assert hist.width > 1
+    quantiles = hist.quantiles(QS)
+    assert (quantiles[0] == 144_000).all() and (quantiles[1] == 7).all()
+    assert ((quantiles[2] >= 99_999) & (quantiles[2] <= 100_001)).all()  # within the data
+
+
 def test_no_replications_gives_no_quantiles():
     hist = Histograms(3)
     hist.add(np.zeros((0, 3), dtype=np.int64))

@@ -444,6 +444,24 @@ MISTAKES = [
         None,
         "bad YAML",
     ),
+    Mistake(
+        "steady pace without a deadline",
+        phases("pace: steady  # <-", "total: 1000"),
+        "policy.phases.1.pace",
+        "needs a deadline",
+    ),
+    Mistake(
+        "halfway share without a steady pace",
+        phases("deadline: 2021-12-31", "total: 1000", "halfway_share: 0.3  # <-"),
+        "policy.phases.1.halfway_share",
+        "add pace: steady",
+    ),
+    Mistake(
+        "halfway share of one",
+        phases("deadline: 2021-12-31", "pace: steady", "halfway_share: 1.0  # <-"),
+        "policy.phases.1.halfway_share",
+        "less than 1",
+    ),
     Mistake("top level is a list", "- extends  # <-\n- base.yaml\n", None, "mapping"),
     Mistake("top level is text", "just a sentence  # <-\n", None, "mapping"),
 ]
