@@ -46,19 +46,26 @@ def read_observed(path: str | Path) -> pd.DataFrame:
     """An observed series: a CSV with columns date and us_troops (and an optional note)."""
     path = Path(path)
     try:
-        frame = pd.read_csv(path, parse_dates=["date"])
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise ScenarioError("no such file", file=path) from None
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise ScenarioError(f"not a CSV with a date column ({exc})", file=path) from None
-    if "us_troops" not in frame:
-        raise ScenarioError("needs the columns date and us_troops", file=path, line=1)
-    bad = frame["us_troops"].isna() | (pd.to_numeric(frame["us_troops"], errors="coerce") < 0)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise ScenarioError(
-            "us_troops must be a number of people", file=path, line=row + 2, key="us_troops"
-        )
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise ScenarioError(f"not a readable CSV ({exc})", file=path) from None
+    missing = [c for c in ("date", "us_troops") if c not in frame]
+    if missing:
+        raise ScenarioError("needs the columns date and us_troops", file=path, line=1,
+                            key=missing[0])  # fmt: skip
+    dates = pd.to_datetime(frame["date"].str.strip(), errors="coerce", format="ISO8601")
+    troops = pd.to_numeric(frame["us_troops"].str.strip(), errors="coerce")
+    for key, bad, what in (
+        ("date", dates.isna(), "a date as YYYY-MM-DD"),
+        ("us_troops", troops.isna() | (troops < 0), "a number of people"),
+    ):
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            shown = frame[key].iloc[row]
+            raise ScenarioError(f"{shown!r} is not {what}", file=path, line=row + 2, key=key)
+    frame = frame.assign(date=dates, us_troops=troops)
     return frame.sort_values("date", ignore_index=True)
 
 
@@ -178,9 +185,14 @@ def calibrate(
     formats: Sequence[str] = ("png", "svg"),
     progress: Progress = None,
     runs_root: Path = Path("runs"),
-) -> tuple[Path, pd.DataFrame, dict, dict | None]:
+) -> tuple[Path, pd.DataFrame, dict[str, dict]]:
     """Fit the parameters on ``fit`` (lowest MAPE over a Latin hypercube of candidates),
-    write the calibrated YAML, and backtest ``fit`` and ``check`` with the best values."""
+    write the calibrated YAML, and backtest ``fit`` and ``check`` with the best values.
+
+    Returns the folder, the candidates table and the metrics of the final backtests: ``fit``
+    (best values), ``as_written`` (the fit episode without them, scored the same way, so a
+    fit that does not beat its own scenario shows it) and ``check`` (out of sample, if any).
+    """
     from sim.analysis.sensitivity import design
     from sim.scenario.values import as_key
 
@@ -223,25 +235,14 @@ def calibrate(
         raise OutputError("every candidate failed; see the errors in the candidates table")
     best = table.loc[table["mape_percent"].idxmin(), names].to_dict()
     overrides = [f"{k}={v}" for k, v in best.items()]
-    fit = run_backtest(
-        fit_scenario,
-        fit_observed,
-        replications=max(reps, 50),
-        seed=seed,
-        overrides=overrides,
-        executor=executor,
-        workers=workers,
-    )
+    final = {"replications": max(reps, 50), "seed": seed, "executor": executor, "workers": workers}
+    fit = run_backtest(fit_scenario, fit_observed, overrides=overrides, **final)
+    # The episode as written, scored the same way: does the fit beat no calibration at all?
+    baseline = run_backtest(fit_scenario, fit_observed, **final)
     check = None
     if c.check is not None:
         check = run_backtest(
-            here / c.check.scenario,
-            here / c.check.observed,
-            replications=max(reps, 50),
-            seed=seed,
-            overrides=overrides,
-            executor=executor,
-            workers=workers,
+            here / c.check.scenario, here / c.check.observed, overrides=overrides, **final
         )
     target = out or default_run_dir(runs_root, f"{c.name}-calibration")
     with staged_dir(target) as tmp:
@@ -261,6 +262,7 @@ def calibrate(
             "name": c.name,
             "parameters": best,
             "fit": {"scenario": str(fit_scenario), **fit.metrics},
+            "as_written": {"scenario": str(fit_scenario), **baseline.metrics},
             "check": None
             if check is None
             else {"scenario": str(here / c.check.scenario), **check.metrics},
@@ -270,7 +272,10 @@ def calibrate(
             "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
         write_json({**summary, "status": "complete"}, tmp / "manifest.json")
-    return target, table, fit.metrics, None if check is None else check.metrics
+    metrics = {"fit": fit.metrics, "as_written": baseline.metrics}
+    if check is not None:
+        metrics["check"] = check.metrics
+    return target, table, metrics
 
 
 def _calibrated_yaml(

@@ -483,7 +483,7 @@ def calibrate(
     wanted = _formats(formats)
     try:
         with _progress() as progress:
-            folder, table, fit, check = run_calibration(
+            folder, table, metrics = run_calibration(
                 calibration,
                 samples=samples,
                 replications=replications,
@@ -498,15 +498,14 @@ def calibrate(
         raise _fail(error) from None
     best = table.loc[table["mape_percent"].idxmin()]
     console.print(table.round(3).to_string(index=False))
-    console.print(
-        f"Best candidate {int(best['candidate'])}: fit MAPE {fit['mape_percent']:.1f}%, "
-        f"{fit['share_inside_90']:.0%} of points inside the 90% band"
-    )
-    if check is not None:
-        console.print(
-            f"Out of sample: MAPE {check['mape_percent']:.1f}%, "
-            f"{check['share_inside_90']:.0%} inside the 90% band"
-        )
+
+    def scored(m: dict) -> str:
+        return f"MAPE {m['mape_percent']:.1f}%, {m['share_inside_90']:.0%} inside the 90% band"
+
+    console.print(f"Best candidate {int(best['candidate'])}, fitted: {scored(metrics['fit'])}")
+    console.print(f"The fitted episode as written, for comparison: {scored(metrics['as_written'])}")
+    if "check" in metrics:
+        console.print(f"Out of sample: {scored(metrics['check'])}")
     console.print(f"Calibrated values: [bold]{folder / 'calibrated.yaml'}[/bold]")
 
 
