@@ -7,8 +7,10 @@ on the executor or the number of workers; only the speed does.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -30,6 +32,11 @@ class Executor:
 
     def __init__(self, workers: int = 1) -> None:
         self.workers = workers
+
+    @property
+    def starting(self) -> bool:
+        """True while no worker is ready yet (the caller may do some work itself meanwhile)."""
+        return False
 
     def submit(self, fn: Callable, *args: Any) -> cf.Future:
         future: cf.Future = cf.Future()
@@ -53,7 +60,11 @@ class Executor:
 
 
 class ProcessExecutor(Executor):
-    """Local worker processes, started by a fork server (cheap to start, safe with threads)."""
+    """Local worker processes, started by a fork server (safe with threads).
+
+    The fork server imports the model once, which takes a second or so; the workers are
+    started in the background meanwhile, and ``starting`` stays true until the first is up.
+    """
 
     name = "processes"
 
@@ -64,6 +75,21 @@ class ProcessExecutor(Executor):
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(["sim.ensemble.worker"])
         self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # Submitting waits until a worker process exists, so the first is asked for here.
+        self._start = threading.Thread(target=self._first_worker, daemon=True)
+        self._start.start()
+
+    def _first_worker(self) -> None:
+        with contextlib.suppress(RuntimeError, cf.CancelledError):  # closed meanwhile
+            self.pool.submit(os.getpid).result()
+
+    @property
+    def starting(self) -> bool:
+        return self._start.is_alive()
+
+    def wait_started(self) -> None:
+        """Wait until the first worker is up."""
+        self._start.join()
 
     def submit(self, fn: Callable, *args: Any) -> cf.Future:
         return self.pool.submit(fn, *args)
@@ -73,6 +99,7 @@ class ProcessExecutor(Executor):
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+        self._start.join()
 
 
 class DaskExecutor(Executor):

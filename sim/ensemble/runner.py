@@ -30,9 +30,23 @@ from sim.results.tables import dates, events_table, timeseries_table
 from sim.scenario.schema import Scenario
 
 BAND_MEASURES = ("boots_on_ground", "cap_count")
+SMALLEST = 2  # replications in the smallest batch sent to a worker
 BAND_COLUMNS = ["scenario", "date", "role", "measure", "replications", "mean"] + [
     f"q{round(q * 100):02d}" for q in QUANTILES
 ]
+
+
+def _missing(done: set[int], target: int) -> list[tuple[int, int]]:
+    """(first, count) of each run of consecutive replications below ``target`` not in ``done``."""
+    runs: list[tuple[int, int]] = []
+    for k in range(target):
+        if k in done:
+            continue
+        if runs and sum(runs[-1]) == k:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((k, 1))
+    return runs
 
 
 @dataclass
@@ -43,7 +57,7 @@ class Plan:
     replications: int | None = 1  # None: add rounds until ``precision`` is reached
     precision: float | None = None
     max_replications: int = 10_000
-    batch_size: int = 20
+    batch_size: int = 20  # with several workers, the last batches are smaller
     round_size: int = 100
 
 
@@ -157,34 +171,49 @@ class Ensemble:
         return self._result()
 
     def _run_until(self, target: int) -> None:
-        """Run every missing batch below replication ``target``, a bounded number at a time."""
-        size = self.plan.batch_size
-        todo = []
-        for i, agg in enumerate(self.aggregates):
-            for start in range(0, target, size):
-                # What is missing of this batch (all of it, or the tail of a short one).
-                missing = [k for k in range(start, min(start + size, target)) if k not in agg.done]
-                if missing:
-                    todo.append((i, missing[0], len(missing)))
+        """Run every missing replication below ``target``, a bounded number of batches at a time.
+
+        While the workers start, small batches run here. With several workers the last
+        batches are smaller, so that the workers finish together.
+        """
+        todo = [
+            [i, first, count]
+            for i, agg in enumerate(self.aggregates)
+            for first, count in _missing(agg.done, target)
+        ]
         total = target * len(self.scenarios)
         self._report(total)
-        window = max(2 * self.executor.workers, 2)
+        workers = self.executor.workers
+        window = max(2 * workers, 2)
         pending = []
         while todo or pending:
+            if todo and self.executor.starting:
+                batch = run_batch(*self._take(todo, max(self.plan.batch_size // 4, 1)))
+                self._finish(batch, total)
+                continue
             while todo and len(pending) < window:
-                i, first, count = todo.pop(0)
-                pending.append(
-                    self.executor.submit(
-                        run_batch, self.scenarios[i], i, self.plan.seed, first, count
-                    )
-                )
+                left = sum(count for _, _, count in todo)
+                size = max(-(-left // (2 * workers)), SMALLEST) if workers > 1 else left
+                pending.append(self.executor.submit(run_batch, *self._take(todo, size)))
             future = next(self.executor.as_completed(pending))
             pending.remove(future)
-            batch = future.result()
-            if self.folder is not None:
-                save_batch(self.folder, batch)
-            self._fold(batch)
-            self._report(total)
+            self._finish(future.result(), total)
+
+    def _take(self, todo: list[list[int]], size: int) -> tuple[Scenario, int, int, int, int]:
+        """``run_batch`` arguments for the next ``size`` replications (at most a batch)."""
+        i, first, count = todo[0]
+        size = min(size, count, self.plan.batch_size)
+        if size == count:
+            todo.pop(0)
+        else:
+            todo[0][1:] = [first + size, count - size]
+        return self.scenarios[i], i, self.plan.seed, first, size
+
+    def _finish(self, batch: BatchResult, total: int) -> None:
+        if self.folder is not None:
+            save_batch(self.folder, batch)
+        self._fold(batch)
+        self._report(total)
 
     def _fold(self, batch: BatchResult) -> None:
         self.aggregates[batch.index].add(batch)

@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.ensemble.runner import BAND_COLUMNS, Plan
+import sim.ensemble.runner
+from sim.ensemble.executors import Executor, ProcessExecutor, make_executor
+from sim.ensemble.runner import BAND_COLUMNS, Ensemble, Plan
 from sim.pipeline import run_scenarios
 
 from .conftest import ADVISORY, SHORT_ADVISORY, UNCERTAIN
@@ -38,9 +40,47 @@ def assert_same(result, other):
     assert result.replications == other.replications == N
 
 
-def test_two_worker_processes_give_the_same_numbers(scenarios, serial, ensemble):
+def test_two_worker_processes_give_the_same_numbers(scenarios, serial):
+    plan = Plan(seed=SEED, replications=N, batch_size=4)
+    with make_executor("processes", 2) as ex:
+        ex.wait_started()  # so that every batch runs in a worker, none here
+        assert_same(serial, Ensemble(scenarios, plan, ex).run())
+
+
+def test_batches_run_here_while_the_workers_start_give_the_same_numbers(
+    scenarios, serial, ensemble, monkeypatch
+):
+    checks = []
+
+    def starting(ex: ProcessExecutor) -> bool:  # the first three batches here, then the workers
+        checks.append(ex)
+        if len(checks) <= 3:
+            return True
+        ex.wait_started()
+        return False
+
+    monkeypatch.setattr(ProcessExecutor, "starting", property(starting))
     plan = Plan(seed=SEED, replications=N, batch_size=4)
     assert_same(serial, ensemble(scenarios, plan, "processes", workers=2))
+    assert len(checks) > 3
+
+
+def test_the_last_batches_are_smaller_with_several_workers(scenarios, monkeypatch):
+    batches = []
+    real = sim.ensemble.runner.run_batch
+
+    def recording(scenario, index, seed, first, count):
+        batches.append((index, first, count))
+        return real(scenario, index, seed, first, count)
+
+    monkeypatch.setattr(sim.ensemble.runner, "run_batch", recording)
+    plan = Plan(seed=SEED, replications=40, batch_size=8)
+    Ensemble(scenarios, plan, Executor(workers=2)).run()  # here, as if there were two workers
+    sizes = [count for _, _, count in batches]
+    assert sizes == [8] * 7 + [6, 5, 4, 3, 2, 2, 2]  # the 80 replications left, over four
+    for index in range(len(scenarios)):
+        mine = sorted((first, count) for i, first, count in batches if i == index)
+        assert [k for first, count in mine for k in range(first, first + count)] == list(range(40))
 
 
 def test_a_dask_cluster_gives_the_same_numbers(scenarios, serial, ensemble):

@@ -5,9 +5,11 @@ import json
 import pandas as pd
 import pytest
 
+import sim
 import sim.ensemble.runner
-from sim.ensemble.checkpoint import saved_batches
+from sim.ensemble.checkpoint import load_batch, save_batch, saved_batches
 from sim.ensemble.runner import Plan
+from sim.ensemble.worker import run_batch
 from sim.errors import OutputError
 from sim.pipeline import run_scenarios
 
@@ -15,7 +17,6 @@ from .conftest import ADVISORY, SHORT_ADVISORY, UNCERTAIN, pins
 
 OVERRIDES = [*SHORT_ADVISORY, *UNCERTAIN]
 PLAN = Plan(seed=5, replications=20, batch_size=4)  # five batches
-FIRSTS = [0, 4, 8, 12, 16]
 
 
 def run(folder, *, plan=PLAN, overrides=OVERRIDES, workers=1, resume=False, progress=None):
@@ -45,17 +46,26 @@ def manifest(folder):
     return json.loads((folder / "manifest.json").read_text())
 
 
-def count_batches(monkeypatch) -> list[int]:
-    """The first replication of every batch run in this process from now on."""
+def count_batches(monkeypatch) -> list[tuple[int, int]]:
+    """(first replication, count) of every batch run in this process from now on."""
     calls = []
     real = sim.ensemble.runner.run_batch
 
     def counting(scenario, index, seed, first, count):
-        calls.append(first)
+        calls.append((first, count))
         return real(scenario, index, seed, first, count)
 
     monkeypatch.setattr(sim.ensemble.runner, "run_batch", counting)
     return calls
+
+
+def saved_replications(folder) -> list[int]:
+    """The replications in the batch files of ``folder``."""
+    return [
+        k
+        for _, first, path in saved_batches(folder)
+        for k in range(first, first + len(load_batch(path).rows))
+    ]
 
 
 @pytest.fixture
@@ -85,7 +95,7 @@ def test_an_interrupted_run_leaves_its_finished_batches(interrupted):
 def test_resume_runs_only_the_missing_batches(interrupted, uninterrupted, monkeypatch):
     calls = count_batches(monkeypatch)
     resumed = run(interrupted, resume=True)
-    assert calls == [8, 12, 16]
+    assert calls == [(8, 4), (12, 4), (16, 4)]
     for table in ("summary", "bands", "movements", "timeseries", "events"):
         pd.testing.assert_frame_equal(
             getattr(resumed.result, table),
@@ -102,16 +112,32 @@ def test_resume_runs_only_the_missing_batches(interrupted, uninterrupted, monkey
 
 
 def test_resume_after_processes_in_this_process(tmp_path, no_charts, uninterrupted, monkeypatch):
-    """Stopped with two worker processes (any batches may be done), finished here."""
+    """Stopped with two worker processes (any batches may be done, of any size: some ran in
+    this process while the workers started, and the last are smaller), finished here."""
     folder = tmp_path / "stopped"
     with pytest.raises(KeyboardInterrupt):
         run(folder, workers=2, progress=stop_after(2))
     assert manifest(folder)["status"] == "interrupted"
-    saved = [first for _, first, _ in saved_batches(folder)]
-    assert len(saved) >= 2
+    saved = saved_replications(folder)
+    assert len(saved) >= 8
     calls = count_batches(monkeypatch)
     resumed = run(folder, resume=True)
-    assert sorted(calls) == sorted(set(FIRSTS) - set(saved))
+    ran = [k for first, count in calls for k in range(first, first + count)]
+    assert sorted(saved + ran) == list(range(20))  # each one once
+    pd.testing.assert_frame_equal(resumed.summary, uninterrupted.summary, check_exact=True)
+    pd.testing.assert_frame_equal(
+        resumed.result.bands, uninterrupted.result.bands, check_exact=True
+    )
+
+
+def test_resume_runs_the_gaps_between_saved_batches(interrupted, uninterrupted, monkeypatch):
+    """Saved batches need not fall on multiples of the batch size (with workers the last are
+    smaller): a resumed run runs the replications missing, wherever they are."""
+    scenario = sim.load_scenario(ADVISORY, OVERRIDES)
+    save_batch(interrupted, run_batch(scenario, 0, PLAN.seed, 10, 4))  # 0-7 and 10-13 saved
+    calls = count_batches(monkeypatch)
+    resumed = run(interrupted, resume=True)
+    assert calls == [(8, 2), (14, 4), (18, 2)]
     pd.testing.assert_frame_equal(resumed.summary, uninterrupted.summary, check_exact=True)
     pd.testing.assert_frame_equal(
         resumed.result.bands, uninterrupted.result.bands, check_exact=True
