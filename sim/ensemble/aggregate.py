@@ -53,10 +53,9 @@ class Histograms:
             raise ValueError("counts must not be negative")
         self._fit(int(values.max()))
         bins = -(-values // self.width)  # ceiling: zero alone in bin 0
-        n_bins = self.counts.shape[1]
-        flat = (np.arange(self.n_days) * n_bins)[None, :] + bins
-        added = np.bincount(flat.ravel(), minlength=self.n_days * n_bins)
-        self.counts += added.reshape(self.n_days, n_bins).astype(np.int32)
+        cells = (np.arange(self.n_days) * self.counts.shape[1])[None, :] + bins
+        cells, added = np.unique(cells, return_counts=True)  # only the cells these touch
+        self.counts.reshape(-1)[cells] += added.astype(np.int32)  # a view: counts is contiguous
         self.total += values.sum(axis=0)
         np.minimum(self.low, values.min(axis=0), out=self.low)
         np.maximum(self.high, values.max(axis=0), out=self.high)
