@@ -11,6 +11,7 @@ from collections.abc import Generator, Mapping
 
 import numpy as np
 import simpy
+from simpy.core import BoundClass
 
 from sim.model.airlift import Airlift, seats_per_day
 from sim.model.force import IN_COUNTRY, Force, Unit
@@ -30,9 +31,17 @@ class Environment(simpy.Environment):
 
     processes = 0
 
+    def __init__(self) -> None:
+        super().__init__()
+        # SimPy binds ``timeout``, ``event`` and the like to the instance once, for speed,
+        # but only those its own class defines, so none for a subclass: bind them here.
+        for name, attr in vars(simpy.Environment).items():
+            if isinstance(attr, BoundClass) and name != "process":
+                setattr(self, name, getattr(self, name))
+
     def process(self, generator: Generator) -> simpy.Process:
         self.processes += 1
-        return super().process(generator)
+        return simpy.Process(self, generator)
 
 
 class Model:

@@ -26,6 +26,8 @@ class Timeline:
         self.announced = [self.day(p.announced or p.start) for p in self.phases]
         self.deadlines = [None if p.deadline is None else self.day(p.deadline) for p in self.phases]
         self.start_counts: dict[int, list[int]] = {}  # the force as each phase began
+        # Targets that do not depend on the force, worked out once (None: they do).
+        self._fixed = [self._fixed_targets(i) for i in range(len(self.phases))]
 
     def day(self, when: date) -> float:
         return float((when - self.scenario.start).days)
@@ -74,6 +76,17 @@ class Timeline:
 
     def final_targets(self, i: int, current: Sequence[int]) -> list[float | None]:
         """Phase ``i``'s targets by role, as they must stand at its deadline."""
+        fixed = self._fixed[i]
+        if fixed is not None:
+            return list(fixed)
+        # A total without a mix: shared among the roles as the force is now.
+        total = self.phases[i].total
+        have = sum(current)
+        shares = [c / have if have else 1 / len(current) for c in current]
+        return [total * s for s in shares]
+
+    def _fixed_targets(self, i: int) -> list[float | None] | None:
+        """Phase ``i``'s targets where they do not depend on the force, else None."""
         p = self.phases[i]
         if p.targets is not None:
             return [p.targets.get(r) for r in self.roles]
@@ -84,9 +97,7 @@ class Timeline:
             return [None] * len(self.roles)
         if p.mix is not None:
             return [total * p.mix.get(r, 0.0) for r in self.roles]
-        have = sum(current)
-        shares = [c / have if have else 1 / len(current) for c in current]
-        return [total * s for s in shares]
+        return None
 
     def tolerance(self, index: int, current: Sequence[int]) -> float:
         """How far from its target a role may be and still count as meeting it."""
