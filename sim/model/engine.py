@@ -1,8 +1,9 @@
 """Builds one replication of the model from a scenario and random streams, and runs it.
 
 The model is a handful of SimPy processes: one per unit (``units.serve``), the policy
-(``policy.run_policy``), the planner's periodic review, the airlift's flights and the
-threat. They share one ``Model``, which holds the state; the recorder is the only output.
+(``policy.run_policy``), the planner's periodic review and the airlift's flights. They
+share one ``Model``, which holds the state; the recorder is the only output. The threat's
+attacks, which change nothing in the force, are added to the record once the run is over.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sim.model.force import IN_COUNTRY, Force, Unit
 from sim.model.planner import Planner
 from sim.model.policy import run_policy
 from sim.model.recorder import Recorder, Recording
-from sim.model.threat import run_threat
+from sim.model.threat import log_attacks
 from sim.model.units import serve_tour
 from sim.scenario.schema import Scenario
 from sim.scenario.timeline import Timeline
@@ -61,10 +62,11 @@ class Model:
         self._place_initial_force()
         self.env.process(run_policy(self))
         self.env.process(self._review())
-        self.env.process(run_threat(self, rngs["threat"]))
+        self._threat_rng = rngs["threat"]
 
     def run(self) -> Recording:
         self.env.run(until=self.n_days)
+        log_attacks(self, self._threat_rng)  # attacks change nothing: worked out afterwards
         rec = self.recorder.finish(self.n_days, sim_events=self._events_processed())
         rec.processes = self.env.processes
         return rec

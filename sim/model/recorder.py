@@ -6,6 +6,7 @@ both exact (no sampling between events) and cheap (no daily process).
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -67,6 +68,23 @@ class Recorder:
         else:
             uid = type_name = ""
         self.events.append((time, event, uid, type_name, role, people, detail))
+
+    def boots_before(self, times: list[float]) -> list[list[int]]:
+        """Boots on the ground by role just before each of ``times`` (in order)."""
+        bog = [0] * len(self.roles)
+        out = []
+        changes = iter(self._changes)
+        change = next(changes, None)
+        for t in times:
+            while change is not None and change[0] < t:
+                bog[change[1]] += change[2]
+                change = next(changes, None)
+            out.append(list(bog))
+        return out
+
+    def add_events(self, entries: list[tuple]) -> None:
+        """Merge ``entries`` (in time order) into the event log, after any at the same time."""
+        self.events = list(heapq.merge(self.events, entries, key=lambda e: e[0]))
 
     def finish(self, n_days: int, sim_events: int = 0) -> Recording:
         """End-of-day values for days 0..n_days-1 (a change at time t falls on day floor(t))."""
