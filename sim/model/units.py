@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
+import simpy
+
 from sim.model.force import ARRIVING, CANCELLED, HOME, IN_COUNTRY, LEAVING, STAGED, Unit
 
 if TYPE_CHECKING:
@@ -54,11 +56,11 @@ def serve_tour(m: Model, u: Unit) -> Generator:
     if not u.decided:
         decide_at = u.tour_end - m.planner.notice(u)
         if decide_at > env.now:
-            yield env.any_of([env.timeout(decide_at - env.now), u.recalled])
+            yield timeout_or(env, decide_at - env.now, u.recalled)
         if not u.decided:
             m.planner.decide_relief(u)
     if not u.recalled.triggered and u.tour_end > env.now:
-        yield env.any_of([env.timeout(u.tour_end - env.now), u.recalled])
+        yield timeout_or(env, u.tour_end - env.now, u.recalled)
     if u.relief is not None:
         yield u.relief.settled  # stay until the relief has taken over (or will not)
     yield from go_home(m, u)
@@ -73,7 +75,7 @@ def relieve_in_place(m: Model, u: Unit) -> Generator:
         m.recorder.log(env.now, "relief_in_place", u, people=u.present, detail=detail)
         handover = max(old.tour_end, env.now + m.planner.overlap)
         if handover > env.now:
-            yield env.any_of([env.timeout(handover - env.now), u.recalled])
+            yield timeout_or(env, handover - env.now, u.recalled)
     if u.recalled.triggered:
         old.relief = None
         u.relieves = None
@@ -100,3 +102,23 @@ def go_home(m: Model, u: Unit) -> Generator:
     yield m.airlift.fly(u, inbound=False)
     m.force.retire(u, HOME)
     m.recorder.log(env.now, "departed", u, people=people)
+
+
+def timeout_or(env: simpy.Environment, delay: float, event: simpy.Event) -> simpy.Event:
+    """An event fired once ``delay`` has passed or ``event`` has fired, whichever is first.
+
+    It fires where ``env.any_of([env.timeout(delay), event])`` would, at the same point in
+    SimPy's order of events, but costs less, as it builds no value.
+    """
+    done = env.event()
+
+    def fire(_: simpy.Event) -> None:
+        if not done.triggered:
+            done.succeed()
+
+    env.timeout(delay).callbacks.append(fire)
+    if event.callbacks is None:  # already processed
+        fire(event)
+    else:
+        event.callbacks.append(fire)
+    return done
