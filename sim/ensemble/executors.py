@@ -75,13 +75,14 @@ class ProcessExecutor(Executor):
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(["sim.ensemble.worker"])
         self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
-        # Submitting waits until a worker process exists, so the first is asked for here.
-        self._start = threading.Thread(target=self._first_worker, daemon=True)
+        # Submitting waits until a worker process exists, so the workers are asked for here.
+        self._start = threading.Thread(target=self._start_workers, daemon=True)
         self._start.start()
 
-    def _first_worker(self) -> None:
-        with contextlib.suppress(RuntimeError, cf.CancelledError):  # closed meanwhile
-            self.pool.submit(os.getpid).result()
+    def _start_workers(self) -> None:
+        with contextlib.suppress(RuntimeError):  # closed meanwhile
+            calls = [self.pool.submit(os.getpid) for _ in range(self.workers)]
+            cf.wait(calls, return_when=cf.FIRST_COMPLETED)
 
     @property
     def starting(self) -> bool:

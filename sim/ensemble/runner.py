@@ -188,7 +188,7 @@ class Ensemble:
         pending = []
         while todo or pending:
             if todo and self.executor.starting:
-                batch = run_batch(*self._take(todo, max(self.plan.batch_size // 4, 1)))
+                batch = run_batch(*self._take(todo, max(self.plan.batch_size // 10, 1)))
                 self._finish(batch, total)
                 continue
             while todo and len(pending) < window:
@@ -268,19 +268,20 @@ class Ensemble:
     @staticmethod
     def _bands(agg: _Aggregate) -> pd.DataFrame:
         s = agg.scenario
-        day_index = dates(s, agg.n_days)
-        frames = []
-        for (measure, role), hist in agg.histograms.items():
-            q = hist.quantiles(QUANTILES)
-            frame = pd.DataFrame(q, columns=BAND_COLUMNS[6:])
-            frame.insert(0, "mean", hist.mean())
-            frame.insert(0, "replications", hist.n)
-            frame.insert(0, "measure", measure)
-            frame.insert(0, "role", s.roles[role] if role < len(s.roles) else "total")
-            frame.insert(0, "date", day_index)
-            frame.insert(0, "scenario", s.name)
-            frames.append(frame)
-        return pd.concat(frames, ignore_index=True)[BAND_COLUMNS]
+        series = list(agg.histograms.items())  # ((measure, role), histograms)
+        quantiles = np.concatenate([hist.quantiles(QUANTILES) for _, hist in series])
+        names = [*s.roles, "total"]
+        return pd.DataFrame(
+            {
+                "scenario": s.name,
+                "date": np.tile(dates(s, agg.n_days).values, len(series)),
+                "role": np.repeat([names[role] for (_, role), _ in series], agg.n_days),
+                "measure": np.repeat([measure for (measure, _), _ in series], agg.n_days),
+                "replications": np.repeat([hist.n for _, hist in series], agg.n_days),
+                "mean": np.concatenate([hist.mean() for _, hist in series]),
+                **dict(zip(BAND_COLUMNS[6:], quantiles.T, strict=True)),
+            }
+        )
 
     @staticmethod
     def _movements(agg: _Aggregate) -> pd.DataFrame:
