@@ -11,6 +11,7 @@ import contextlib
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -75,14 +76,17 @@ class ProcessExecutor(Executor):
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(["sim.ensemble.worker"])
         self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        self.startup_seconds: float | None = None  # until the first worker was up
         # Submitting waits until a worker process exists, so the workers are asked for here.
         self._start = threading.Thread(target=self._start_workers, daemon=True)
         self._start.start()
 
     def _start_workers(self) -> None:
+        began = time.perf_counter()
         with contextlib.suppress(RuntimeError):  # closed meanwhile
             calls = [self.pool.submit(os.getpid) for _ in range(self.workers)]
             cf.wait(calls, return_when=cf.FIRST_COMPLETED)
+            self.startup_seconds = time.perf_counter() - began
 
     @property
     def starting(self) -> bool:

@@ -18,6 +18,7 @@ def test_worker_processes_start_in_the_background():
     with make_executor("processes", 2) as ex:
         ex.wait_started()
         assert not ex.starting
+        assert ex.startup_seconds >= 0
         pids = {f.result() for f in [ex.submit(os.getpid) for _ in range(4)]}
         assert os.getpid() not in pids
 
