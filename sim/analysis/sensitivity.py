@@ -71,11 +71,18 @@ class Indices:
 
 
 def _keep_whole_groups(y: np.ndarray, size: int) -> tuple[np.ndarray, list[int], int]:
-    """Rows of the groups (of ``size`` consecutive rows) in which every run gave a value."""
+    """Rows of the groups (of ``size`` consecutive rows) in which every run gave a value,
+    the failed rows and the number of groups left out; too few groups left is an error."""
     n = len(y) // size
     ok = np.isfinite(y[: n * size]).reshape(n, size).all(axis=1)
     rows = np.flatnonzero(np.repeat(ok, size))
-    return rows, np.flatnonzero(~np.isfinite(y)).tolist(), int((~ok).sum())
+    failed = np.flatnonzero(~np.isfinite(y)).tolist()
+    if len(rows) < 2 * size:
+        raise AnalysisError(
+            f"too few runs left to estimate indices: {len(failed)} failed, leaving "
+            f"{len(rows) // size} whole groups"
+        )
+    return rows, failed, int((~ok).sum())
 
 
 def sobol_indices(
@@ -86,11 +93,6 @@ def sobol_indices(
 
     d = len(names)
     rows, failed, dropped = _keep_whole_groups(np.asarray(y, float), d + 2)
-    if len(rows) < 2 * (d + 2):
-        raise AnalysisError(
-            f"too few runs left to estimate indices: {len(failed)} failed, leaving "
-            f"{len(rows) // (d + 2)} whole groups"
-        )
     res = sobol.analyze(_problem(d, names), np.asarray(y, float)[rows], calc_second_order=False,
                         conf_level=conf, seed=seed)  # fmt: skip
     table = pd.DataFrame({
@@ -108,11 +110,6 @@ def morris_indices(
 
     d = len(names)
     rows, failed, dropped = _keep_whole_groups(np.asarray(y, float), d + 1)
-    if len(rows) < 2 * (d + 1):
-        raise AnalysisError(
-            f"too few runs left to estimate indices: {len(failed)} failed, leaving "
-            f"{len(rows) // (d + 1)} whole groups"
-        )
     res = morris.analyze(_problem(d, names), np.asarray(x, float)[rows],
                          np.asarray(y, float)[rows], num_levels=levels, seed=seed)  # fmt: skip
     table = pd.DataFrame({

@@ -49,17 +49,21 @@ class Histograms:
         values = np.asarray(values, dtype=np.int64)
         if values.size == 0:
             return
-        if values.min() < 0:
+        low, high = values.min(axis=0), values.max(axis=0)
+        if low.min() < 0:
             raise ValueError("counts must not be negative")
-        self._fit(int(values.max()))
-        bins = -(-values // self.width)  # ceiling: zero alone in bin 0
-        cells = (np.arange(self.n_days) * self.counts.shape[1])[None, :] + bins
+        self._fit(int(high.max()))
+        cells = (np.arange(self.n_days) * self.counts.shape[1])[None, :] + self._bin(values)
         cells, added = np.unique(cells, return_counts=True)  # only the cells these touch
         self.counts.reshape(-1)[cells] += added.astype(np.int32)  # a view: counts is contiguous
         self.total += values.sum(axis=0)
-        np.minimum(self.low, values.min(axis=0), out=self.low)
-        np.maximum(self.high, values.max(axis=0), out=self.high)
+        np.minimum(self.low, low, out=self.low)
+        np.maximum(self.high, high, out=self.high)
         self.n += values.shape[0]
+
+    def _bin(self, values: np.ndarray | int) -> np.ndarray | int:
+        """The bin of each value at the current width: zero alone in bin 0 (a ceiling)."""
+        return -(-values // self.width)
 
     def merge(self, other: Histograms) -> None:
         """Add another set of histograms (from a checkpoint or another driver)."""
@@ -76,9 +80,9 @@ class Histograms:
 
     def _fit(self, largest: int) -> None:
         """Make room for values up to ``largest``, widening bins if it would take too many."""
-        while -(-largest // self.width) + 1 > self.max_bins:
+        while self._bin(largest) + 1 > self.max_bins:
             self._coarsen()
-        need = -(-largest // self.width) + 1
+        need = self._bin(largest) + 1
         have = self.counts.shape[1]
         if need > have:
             grown = max(need, min(2 * have, self.max_bins))
