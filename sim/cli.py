@@ -2,13 +2,15 @@
 
 This is the only module that prints, reads argv or exits. A user mistake (a bad scenario,
 an output folder in the way) becomes one line on stderr and exit code 2; anything else is a
-bug and keeps its traceback.
+bug and keeps its traceback. A scenario warning (a target whole units cannot meet) becomes
+one line on stderr, once, and the command carries on.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.errors import SimError
+from sim.errors import ScenarioWarning, SimError
 
 app = typer.Typer(
     add_completion=False,
@@ -39,6 +41,30 @@ Overrides = Annotated[
 def _fail(error: Exception) -> typer.Exit:
     typer.echo(f"error: {error}", err=True)
     return typer.Exit(code=2)
+
+
+def _warn(warning: ScenarioWarning) -> None:
+    typer.echo(f"warning: {warning}", err=True)
+
+
+@app.callback()
+def _show_warnings(ctx: typer.Context) -> None:
+    # Every command: each ScenarioWarning goes to _warn as it is issued, once (by its text,
+    # so a scenario loaded twice warns once), instead of Python's own two-line printing.
+    # Other warnings print as before. The capture ends with the command.
+    ctx.with_resource(warnings.catch_warnings())
+    warnings.simplefilter("always", ScenarioWarning)
+    shown: set[str] = set()
+    python_show = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if not isinstance(message, ScenarioWarning):
+            python_show(message, category, filename, lineno, file, line)
+        elif str(message) not in shown:
+            shown.add(str(message))
+            _warn(message)
+
+    warnings.showwarning = show
 
 
 Scenarios = Annotated[list[Path], typer.Argument(help="Scenario YAML file(s).")]

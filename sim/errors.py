@@ -1,7 +1,7 @@
-"""User-facing error types: one per kind of user mistake.
+"""User-facing error and warning types: one per kind of user mistake.
 
-The CLI turns each into one clear line and a non-zero exit; anything else that escapes
-is a bug and keeps its traceback.
+The CLI turns each error into one clear line and a non-zero exit, and each warning into one
+line before it carries on; anything else that escapes is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -38,16 +38,44 @@ class ScenarioError(SimError):
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        where = self.file or "<scenario>"
-        if self.line is not None:
-            where += f":{self.line}"
-        text = f"{where}: "
-        if self.key:
-            text += f"{self.key}: "
-        text += self.message
+        text = _located(self.file, self.line, self.key, self.message)
         if self.more:
             text += f" (and {self.more} more problem{'s' if self.more > 1 else ''})"
         return text
+
+
+class ScenarioWarning(UserWarning):
+    """A valid scenario that will not do what it says (a target whole units cannot meet).
+
+    Issued with ``warnings.warn`` when the scenario is loaded, and kept on the scenario
+    (``Scenario.warnings``). Carries ``file``, ``line`` and ``key`` as ``ScenarioError`` does,
+    and reads the same: ``file:line: key: message``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        key: str | None = None,
+    ) -> None:
+        self.message = " ".join(str(message).split())  # always one line
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.key = key
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        return _located(self.file, self.line, self.key, self.message)
+
+
+def _located(file: str | None, line: int | None, key: str | None, message: str) -> str:
+    """``file:line: key: message``, leaving out what is not known."""
+    where = file or "<scenario>"
+    if line is not None:
+        where += f":{line}"
+    return f"{where}: {key}: {message}" if key else f"{where}: {message}"
 
 
 class AnalysisError(SimError, ValueError):

@@ -139,7 +139,9 @@ def test_common_random_numbers_draw_the_same_inputs_for_every_option(cmp):
 
 def test_outcomes_and_bands_are_ordered_statistics(cmp):
     o = cmp.outcomes.dropna(subset=["mean"])
-    assert (o["n"] == REPLICATIONS).all()
+    # days late is empty in a replication that never meets the phase's goal
+    late = o["outcome"].str.endswith("_days_late")
+    assert (o.loc[~late, "n"] == REPLICATIONS).all() and (o.loc[late, "n"] <= REPLICATIONS).all()
     assert (o["q05"] <= o["q50"] + 1e-9).all() and (o["q50"] <= o["q95"] + 1e-9).all()
     assert (o["ci_low"] <= o["mean"] + 1e-9).all() and (o["mean"] <= o["ci_high"] + 1e-9).all()
     b = cmp.bands

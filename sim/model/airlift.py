@@ -7,7 +7,8 @@ room they leave under the cap is there for the day's arrivals.
 
 Seats per day, and which flights are lost, are drawn once for the whole run from the
 ``airlift`` stream, so two scenarios with the same airlift see the same flights whatever
-else differs.
+else differs. The planner knows only the planned seat rate (``planned_per_day``): which
+flights will be lost is the world's business, not something it can plan on.
 """
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ from sim.model.force import Force, Unit
 from sim.scenario.schema import Airlift as AirliftSpec
 
 FLIGHT_HOUR = 0.5  # flights land and leave at midday
+
+
+def planned_per_day(spec: AirliftSpec) -> float:
+    """Seats per day each way as scheduled, before any flight is lost."""
+    if spec.seats_per_day is not None:
+        return float(spec.seats_per_day)
+    return float(spec.sorties_per_week or 0) * int(spec.seats_per_sortie or 0) / 7
 
 
 def seats_per_day(spec: AirliftSpec, n_days: int, rng: np.random.Generator) -> np.ndarray:
@@ -63,7 +71,7 @@ class Airlift:
         self.outbound: deque[_Move] = deque()
         self._wake: simpy.Event | None = None
         self._last_day = -1
-        self.nominal_per_day = max(float(seats.mean()) if len(seats) else 0.0, 1e-9)
+        self.planned_per_day = max(planned_per_day(spec), 1e-9)
         env.process(self._fly())
 
     def fly(self, unit: Unit, inbound: bool) -> simpy.Event:

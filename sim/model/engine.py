@@ -16,6 +16,7 @@ from simpy.core import BoundClass
 
 from sim.model.airlift import Airlift, seats_per_day
 from sim.model.force import IN_COUNTRY, Force, Unit
+from sim.model.luck import UnitLuck
 from sim.model.planner import Planner
 from sim.model.policy import run_policy
 from sim.model.recorder import Recorder, Recording
@@ -24,7 +25,7 @@ from sim.model.units import serve_tour
 from sim.scenario.schema import Scenario
 from sim.scenario.timeline import Timeline
 
-STREAMS = ("threat", "airlift")
+STREAMS = ("threat", "airlift", "units")
 
 
 class Environment(simpy.Environment):
@@ -58,6 +59,7 @@ class Model:
         self.force = Force(self.env, list(scenario.roles), self.recorder, bases)
         seats = seats_per_day(scenario.airlift, self.n_days, rngs["airlift"])
         self.airlift = Airlift(self.env, scenario.airlift, seats, self.force)
+        self.luck = UnitLuck(scenario.per_unit, rngs["units"])
         self.planner = Planner(self)
         self._place_initial_force()
         self.env.process(run_policy(self))
@@ -83,7 +85,8 @@ class Model:
             ut = s.unit_types[group.unit_type]
             tour = s.tour_days(group.unit_type)
             for k in range(group.count):
-                tour_end = (k + 0.5) / group.count * tour
+                _, extension = self.luck.draw(group.unit_type)
+                tour_end = (k + 0.5) / group.count * tour + extension
                 u = Unit(
                     uid=self.force.new_uid(group.unit_type),
                     type_name=group.unit_type,

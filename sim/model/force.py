@@ -50,10 +50,13 @@ class Unit:
     relieves: Unit | None = None
     relief: Unit | None = None
     decided: bool = False  # its relief has been decided (ordered or not)
+    handed_over: bool = False  # its relief has taken over: it is only waiting to fly home
     plan_out: float = math.inf  # when it is expected to stop holding the mission
     reserved: int = 0  # cap room reserved for it while it flies in
     arrive_at: float = 0.0  # planned date to fly in
     recall_at: float = math.inf  # when it has been told to leave early
+    slip: float = 0.0  # days it will fly late (the planner learns of it only as it happens)
+    extension: float = 0.0  # days added to its tour (known from its arrival)
 
     @property
     def active(self) -> bool:

@@ -49,6 +49,7 @@ class Planner:
         self._memo: dict[tuple, bool] = {}
         self._memo_now = -INF
         self._reported: set[tuple] = set()
+        self._drawn_down: set[int] = set()  # roles the current review sends units home from
 
     # -- projection -------------------------------------------------------------------
 
@@ -136,23 +137,28 @@ class Planner:
         old.plan_out = t_end
         if old.recalled.triggered:
             return
-        why = self._why_not_relieve(old, t_end)
-        if why:
-            self.m.recorder.log(now, "not_relieved", old, detail=why)
+        if not self.timeline.replaced(old.role, t_end, now):
+            self.m.recorder.log(now, "not_relieved", old, detail="the role is no longer replaced")
             return
         type_name = self._pick_type(old)
         if type_name is None:
             self._shortfall(old.role, f"no {self.s.roles[old.role]} unit left to relieve {old.uid}")
+            return
+        why = self._why_not_relieve(old, t_end, self.s.unit_types[type_name].size)
+        if why:
+            self.m.recorder.log(now, "not_relieved", old, detail=why)
             return
         # A decision due before the run began was taken on time, before the start.
         ordered_at = min(t_end - self.notice(old), 0.0) if now == 0 else now
         new = self._order(type_name, t_end - self.overlap, ordered_at, relieves=old)
         old.relief = new
 
-    def _why_not_relieve(self, old: Unit, t: float) -> str:
+    def _why_not_relieve(self, old: Unit, t: float, size: int) -> str:
+        """Why a relief of ``size`` people should not take over from ``old`` at ``t``.
+
+        An empty string: it should.
+        """
         now = self.env.now
-        if not self.timeline.replaced(old.role, t, now):
-            return "the role is no longer replaced"
         targets = self.timeline.targets(t, self.force.cap_count, now)
         others = self.projected(old.role, t, skip=old)  # the role without it
         total = 0  # the whole force without it
@@ -161,15 +167,30 @@ class Planner:
                 self.projected(role, t) for role in range(len(targets)) if role != old.role
             )
         target = targets[old.role]
+        i = self.timeline.index(t, now)
+        if old.counts and self.timeline.total_only(i):
+            # Judged where the total binds, at the deadline: before it, the units recalled
+            # to make the total are still there, and counting them would recall twice.
+            deadline = self.timeline.deadlines[i]
+            if deadline is not None and deadline > t and self.timeline.phases[i].pace != "steady":
+                total = sum(self.projected(r, deadline, skip=old) for r in range(len(targets)))
+            wanted = sum(x or 0.0 for x in targets)
+            if total + size > wanted + size / 2:
+                return f"force at its total ({total:,} of {wanted:,.0f} without it)"
+            return self._over_cap_reason(old, t, size)
         if (
             target is not None
-            and others + old.size > target + old.size / 2
+            and others + size > target + size / 2
             and not self._gap_without(total, targets)
         ):
             return f"role at its target ({others:,} of {target:,.0f} without it)"
-        cap = self.timeline.cap(t, now)
-        if old.counts and total + old.size > cap:
-            return f"no room under the cap ({total:,} of {cap:,} without it)"
+        return self._over_cap_reason(old, t, size)
+
+    def _over_cap_reason(self, old: Unit, t: float, size: int) -> str:
+        if old.counts:
+            over = self._over_cap(t, t + self.s.tour_days(old.type_name), size, skip=old)
+            if over:
+                return f"no room under the cap for its relief ({over})"
         return ""
 
     def _gap_without(self, total: int, targets: list[float | None]) -> bool:
@@ -226,6 +247,7 @@ class Planner:
             relieves=relieves,
         )
         u.arrive_at = arrive_at
+        u.slip, u.extension = m.luck.draw(type_name)
         m.force.add(u)
         why = f"relief for {relieves.uid}" if relieves else "to reach the target"
         m.recorder.log(now, "ordered", u, people=u.size, detail=why)
@@ -249,7 +271,12 @@ class Planner:
         self.review()
 
     def review(self) -> None:
-        """Draw down where the phase allows early return, then build up toward targets."""
+        """Draw down where the phase allows early return, then build up toward targets.
+
+        A role that this review draws down is not also built up: sending one unit home
+        and ordering another of the same role in one review is churn, not policy.
+        """
+        self._drawn_down: set[int] = set()
         self._draw_down()
         self._build_up()
 
@@ -257,16 +284,27 @@ class Planner:
         now = self.env.now
         profile = None
         for role, types in enumerate(self.types_of_role):
+            if role in self._drawn_down:
+                continue
             for type_name in types:
                 ut = self.s.unit_types[type_name]
                 if not ut.counts_toward_cap:
                     continue
                 t_ready = now + ut.lead_time_days + self.margin
-                target = self.timeline.targets(t_ready, self.force.cap_count, now)[role]
+                targets = self.timeline.targets(t_ready, self.force.cap_count, now)
+                target = targets[role]
                 if target is None:
                     break
                 have = self._strength_from(role, t_ready)
-                while have + ut.size <= target + ut.size / 2:
+                # A total is a total: the roles' shares choose who comes, the total how many.
+                room = INF
+                if self.timeline.total_only(self.timeline.index(t_ready, now)):
+                    # No new units while the force is above its total: departures
+                    # still due may be late (airlift, force protection held back).
+                    whole = sum(self._strength_from(r, t_ready) for r in range(len(targets)))
+                    whole = max(whole, self.force.total_cap)
+                    room = sum(t or 0.0 for t in targets) - whole
+                while have + ut.size <= target + ut.size / 2 and ut.size <= room + ut.size / 2:
                     if not self._available(type_name):
                         self._shortfall(role, f"supply of {type_name} exhausted")
                         break
@@ -278,6 +316,7 @@ class Planner:
                         break
                     self._order(type_name, arrive_at, now)
                     have += ut.size
+                    room -= ut.size
 
     def _strength_from(self, role: int, t: float) -> int:
         """People of ``role`` holding the mission at ``t``, plus new units due after ``t``."""
@@ -303,11 +342,16 @@ class Planner:
         return max(t, float(times[j]))
 
     def _draw_down(self) -> None:
+        """Bring the force down to the phase's targets and under every cap it knows of."""
         now = self.env.now
         i = self.timeline.index(now, now)
+        if self.timeline.phases[i].early_return != "none":
+            self._draw_down_to_targets(i)
+        self._draw_down_to_caps(i)
+
+    def _draw_down_to_targets(self, i: int) -> None:
+        now = self.env.now
         phase = self.timeline.phases[i]
-        if phase.early_return == "none":
-            return
         deadline = self.timeline.deadlines[i]
         steady = phase.pace == "steady"
         if phase.early_return == "immediate" or deadline is None:
@@ -317,37 +361,168 @@ class Planner:
         else:
             when = max(deadline, now)
         targets = self.timeline.targets(when, self.force.cap_count, now)
-        leaving: list[Unit] = []
+        pools: list[list[Unit]] = []
         for role, target in enumerate(targets):
+            mine = [u for u in self.force.by_role[role] if not u.handed_over]
             if target is None:
-                continue
-            if steady:  # the path needs the orders on their way: recall only those in the
+                units = []
+            elif steady:  # the path needs the orders on their way: recall only those in the
                 # country who would still be there
-                units = [u for u in self.force.by_role[role] if u.boarded and self.holds(u, when)]
+                units = [u for u in mine if u.boarded and self.holds(u, when)]
             elif target == 0:  # everyone goes, temporary personnel too
-                units = [u for u in self.force.by_role[role] if u.relieves is None]
+                units = [u for u in mine if u.relieves is None]
             else:
-                units = [u for u in self.force.by_role[role] if self.holds(u, when)]
-            have = sum(u.size for u in units if u.counts)
-            # Orders not yet on their way go first, then the units with most tour left.
-            units.sort(key=lambda u: (u.boarded, -u.tour_end))
-            for u in units:
-                if target > 0 and have - target <= u.size / 2:
-                    break
-                have -= u.size if u.counts else 0
-                if u.boarded:
+                units = [u for u in mine if self.holds(u, when)]
+            # Orders not yet on their way go first, then units leaving anyway after ``when``
+            # (unrelieved: recalling them costs nothing), then those with most tour left.
+            units.sort(key=lambda u: (u.boarded, not self._going(u), -u.tour_end))
+            pools.append(units)
+        if self.timeline.total_only(i) and phase.total:
+            # A total is a total: take units from the roles furthest above their shares
+            # until the whole force is within half a unit of it.
+            aims = [t or 0.0 for t in targets]
+            leaving = self._trim(pools, aims, sum(aims), half=True)
+        else:
+            leaving = []
+            for units, target in zip(pools, targets, strict=True):
+                have = sum(u.size for u in units if u.counts)
+                for u in units:
+                    if target > 0 and have - target <= u.size / 2:
+                        break
+                    have -= u.size if u.counts else 0
                     leaving.append(u)
-                else:
-                    self.cancel(u, "not needed: the phase draws the force down")
-        self._schedule_recalls(leaving, when)
+        self._send_home(leaving, when)
 
-    def _schedule_recalls(self, units: list[Unit], by: float) -> None:
-        """Recall ``units``, in order, so that at the nominal seat rate all have flown by ``by``.
+    def _draw_down_to_caps(self, i: int) -> None:
+        """Keep the force under the cap in force now, and under each lower cap announced.
 
-        The last in the list leaves last: its date is worked out first, backwards from ``by``.
+        A cap in force binds at once; one announced for a later phase binds from that
+        phase's start, so its excess is timed to have left by then. Recalls need the
+        phase's leave (``early_return``); without it, the planner can only decline reliefs
+        and call off orders, and the phase is reported late if that is not enough.
         """
         now = self.env.now
-        seats = self.m.airlift.nominal_per_day
+        tl = self.timeline
+        for j in range(i, len(tl.phases)):
+            if tl.announced[j] > now or (j > i and tl.phases[j].cap is None):
+                continue
+            allowed = tl.phases[j].early_return != "none"
+            when = max(tl.starts[j], now)
+            cap = tl.cap(when, now)
+            pools = [
+                sorted(
+                    (u for u in units if u.counts and not u.handed_over and self.holds(u, when)),
+                    key=lambda u: (u.boarded, not self._going(u), -u.tour_end),
+                )
+                for units in self.force.by_role
+            ]
+            have = [sum(u.size for u in units) for units in pools]
+            if sum(have) <= cap:
+                continue
+            targets = tl.targets(when, self.force.cap_count, now)
+            aims = [
+                h * cap / sum(have) if t is None else t for h, t in zip(have, targets, strict=True)
+            ]
+            if not allowed:  # only orders not yet on their way may go
+                pools = [[u for u in units if not u.boarded] for units in pools]
+            self._send_home(self._trim(pools, aims, cap, half=False), when)
+        self._call_off_orders_over_caps()
+
+    def _call_off_orders_over_caps(self) -> None:
+        """Call off orders not yet on their way that would take over above a known cap.
+
+        A relief called off lets the unit it was to relieve go home at the end of its tour
+        unreplaced, so a force above a lowered cap comes down as tours end.
+        """
+        now = self.env.now
+        _, totals, caps = self._profile(now)
+        if not (totals > caps).any():
+            return
+        pending = [u for u in self.force.units if u.counts and not u.boarded]
+        for u in sorted(pending, key=lambda u: (u.plan_in, u.uid)):
+            over = self._over_cap(u.plan_in, u.plan_in + u.tour_days, 0)
+            if over:
+                self.cancel(u, f"it would take over above the cap ({over})")
+
+    def _over_cap(self, start: float, end: float, extra: int, skip: Unit | None = None) -> str:
+        """Would ``extra`` more people from ``start`` to ``end`` put the force above a cap
+        known now? Says where ("": nowhere). The cap changes only where a phase starts."""
+        now = self.env.now
+        starts = self.timeline.starts
+        for t in [start, *(x for x in starts if start < x < end)]:
+            cap = self.timeline.cap(t, now)
+            total = extra + sum(self.projected(r, t, skip) for r in range(len(self.force.roles)))
+            if total > cap:
+                return f"{total:,} of {cap:,} from day {t:.0f}"
+        return ""
+
+    def _trim(
+        self, pools: list[list[Unit]], aims: list[float], limit: float, half: bool
+    ) -> list[Unit]:
+        """Units to take out, each from the role furthest above its aim, until the force is
+        at most ``limit`` (or, with ``half``, within half a unit of it, either side).
+
+        ``pools`` holds each role's candidates in the order they should go.
+        """
+        have = [sum(u.size for u in units) for units in pools]
+        taken = [0] * len(pools)
+        total = sum(have)
+        out: list[Unit] = []
+        while total > limit:
+            left = [
+                r for r in range(len(pools))
+                if taken[r] < len(pools[r]) and self._protected_without(r, pools[r][taken[r]], have)
+            ]  # fmt: skip
+            if not left:
+                break
+            # A unit that leaves anyway goes first, whatever its role.
+            going = [r for r in left if self._going(pools[r][taken[r]])]
+            r = max(going or left, key=lambda r: have[r] - aims[r])
+            u = pools[r][taken[r]]
+            if half and total - limit <= u.size / 2:
+                break
+            taken[r] += 1
+            have[r] -= u.size
+            total -= u.size
+            out.append(u)
+        return out
+
+    def _protected_without(self, role: int, u: Unit, have: list[int]) -> bool:
+        """Would the force protection left without ``u`` still cover the rest? (A unit it
+        could not spare would be held back, and the force would stay above its aim.)"""
+        if role != self.fp_role:
+            return True
+        fp = have[role] - u.size
+        return fp >= self.s.force_protection.min_ratio * (sum(have) - have[role])
+
+    @staticmethod
+    def _going(u: Unit) -> bool:
+        """Is ``u`` already due to leave without a relief (not relieved, or recalled)?"""
+        return u.decided and u.relief is None and u.plan_out < INF
+
+    def _send_home(self, units: list[Unit], by: float) -> None:
+        """Call off the orders among ``units`` and recall the rest to have left by ``by``."""
+        leaving = []
+        for u in units:
+            self._drawn_down.add(u.role)
+            if u.boarded:
+                leaving.append(u)
+            else:
+                self.cancel(u, "not needed: the phase draws the force down")
+        self._schedule_recalls(leaving, by)
+
+    def _schedule_recalls(self, units: list[Unit], by: float) -> None:
+        """Recall ``units``, in order, so that at the planned seat rate all have flown by ``by``.
+
+        The last in the list leaves last: its date is worked out first, backwards from ``by``.
+        The planner plans on the scheduled seats (it cannot know which flights will be lost);
+        the review interval it keeps in hand absorbs some losses, and a deadline missed
+        through them is reported as missed.
+        """
+        now = self.env.now
+        # Force protection leaves last: it stays while those it protects are there.
+        units = sorted(units, key=lambda u: u.role == self.fp_role)
+        seats = self.m.airlift.planned_per_day
         people, dates = 0, []
         for u in reversed(units):
             people += u.present or u.size
@@ -357,7 +532,7 @@ class Planner:
 
     def recall(self, u: Unit, at: float) -> None:
         """Bring ``u`` home early, leaving at ``at`` (its relief is called off too)."""
-        if u.recalled.triggered or u.recall_at <= at:
+        if u.recalled.triggered or u.recall_at <= at or u.handed_over:
             return
         if not u.decided and at >= u.tour_end:
             # Its tour ends first: the relief decision, taken against the target of that
@@ -407,10 +582,10 @@ class Planner:
 
     # -- leaving ----------------------------------------------------------------------
 
-    def room_for(self, u: Unit) -> bool:
-        """Is there room under today's cap for ``u`` to arrive and count?"""
+    def room_for_people(self, people: int) -> bool:
+        """Is there room under today's cap for ``people`` more to count?"""
         f = self.force
-        return f.total_cap + f.reserved + u.size <= self.timeline.cap(self.env.now)
+        return f.total_cap + f.reserved + people <= self.timeline.cap(self.env.now)
 
     def may_leave(self, u: Unit) -> bool:
         """Force protection leaves only while enough of it stays for those who remain."""
@@ -426,7 +601,8 @@ class Planner:
         return staying >= self.s.force_protection.min_ratio * others
 
     def _shortfall(self, role: int, why: str) -> None:
-        key = (self.timeline.index(self.env.now), why)
+        """Log that the policy asked for what could not be done (once per moment and reason)."""
+        key = (self.env.now, role, why)
         if key not in self._reported:
             self._reported.add(key)
             self.m.recorder.log(self.env.now, "shortfall", detail=why, role=self.s.roles[role])

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING
 
-from sim.scenario.timeline import misses
-
 if TYPE_CHECKING:
     from sim.model.engine import Model
 
@@ -20,9 +18,24 @@ def run_policy(m: Model) -> Generator:
         m.recorder.log(m.env.now, "phase_start", detail=phase.name)
         m.timeline.start_counts[i] = list(m.force.cap_count)
         m.planner.phase_started(i)
-        deadline = m.timeline.deadlines[i]
+        m.env.process(_check_cap(m, i))
+        deadline = m.timeline.due(i)
         if deadline is not None:
             m.env.process(_check_deadline(m, i, deadline))
+
+
+def _check_cap(m: Model, index: int) -> Generator:
+    """A phase's cap binds from the end of its first day: report a force still above it."""
+    end_of_day = max(m.timeline.starts[index], 0.0) + 0.999
+    if end_of_day > m.env.now:
+        yield m.env.timeout(end_of_day - m.env.now)
+    if m.timeline.index(m.env.now) != index:
+        return  # the next phase has already started
+    cap, count = m.scenario.phase_cap(index), m.force.total_cap
+    if count > cap:
+        name = m.timeline.phases[index].name
+        detail = f"{name}: {count:,} counted against a cap of {cap:,}"
+        m.recorder.log(m.env.now, "cap_late", people=count - cap, detail=detail)
 
 
 def _check_deadline(m: Model, index: int, deadline: float) -> Generator:
@@ -31,11 +44,13 @@ def _check_deadline(m: Model, index: int, deadline: float) -> Generator:
     if end_of_day > m.env.now:
         yield m.env.timeout(end_of_day - m.env.now)
     phase = m.timeline.phases[index]
-    targets = m.timeline.final_targets(index, m.force.cap_count)
-    tolerance = m.timeline.tolerance(index, m.force.cap_count)
-    missed = misses(m.force.cap_count, targets, tolerance)
+    goal = m.timeline.goal(index, m.force.cap_count)
+    missed = goal.misses(m.force.cap_count) if goal else []
     if missed:
-        text = ", ".join(f"{m.timeline.roles[r]} {c:,} (target {t:,.0f})" for r, c, t in missed)
+        text = ", ".join(
+            f"{c:,} counted against a cap of {t:,.0f}" if what == "cap" else
+            f"{what} {c:,} (target {t:,.0f})" for what, c, t in missed
+        )  # fmt: skip
         m.recorder.log(m.env.now, "deadline_missed", detail=f"{phase.name}: {text}")
     else:
         m.recorder.log(m.env.now, "deadline_met", detail=phase.name)

@@ -82,6 +82,22 @@ class Recorder:
             out.append(list(bog))
         return out
 
+    def total_boots_steps(self) -> list[tuple[float, int]]:
+        """Total boots on the ground as a step function: (time, total from then on).
+
+        One step per time the total changes, in time order, counting every change made at
+        that time (changes that cancel out, such as a move between roles, make no step).
+        """
+        steps: list[tuple[float, int]] = []
+        total = before = 0
+        for i, (time, _, bog, *_) in enumerate(self._changes):
+            total += bog
+            last_at_time = i + 1 == len(self._changes) or self._changes[i + 1][0] != time
+            if last_at_time and total != before:
+                steps.append((time, total))
+                before = total
+        return steps
+
     def add_events(self, entries: list[tuple]) -> None:
         """Merge ``entries`` (in time order) into the event log, after any at the same time."""
         self.events = list(heapq.merge(self.events, entries, key=lambda e: e[0]))

@@ -22,14 +22,21 @@ def serve(m: Model, u: Unit) -> Generator:
         yield env.timeout(wait)
     if u.state == CANCELLED:
         return
+    if u.slip > 0:  # not ready when due: the planner learns of it only now
+        if u.slip >= 1:
+            detail = f"ready {u.slip:.0f} days late"
+            m.recorder.log(env.now, "delayed", u, people=u.size, detail=detail)
+        yield env.timeout(u.slip)
+        if u.state == CANCELLED:
+            return
     if u.relieves is None and u.counts and not m.scenario.allow_over_cap:
         # Wait at the staging base until the cap has room for the whole unit.
-        if not m.planner.room_for(u):
+        if not m.planner.room_for_people(u.size):
             u.state = STAGED
             m.recorder.log(
                 env.now, "staged", u, people=u.size, detail="waiting for room under the cap"
             )
-            while not m.planner.room_for(u):
+            while not m.planner.room_for_people(u.size):
                 yield env.timeout(1)
                 if u.state == CANCELLED:
                     return
@@ -43,7 +50,7 @@ def serve(m: Model, u: Unit) -> Generator:
         m.planner.cancel(u, "recalled before it flew")
         return
     u.state = IN_COUNTRY
-    u.tour_end = env.now + u.tour_days
+    u.tour_end = env.now + u.tour_days + u.extension
     m.recorder.log(env.now, "arrived", u, people=u.present)
     if u.relieves is not None:
         yield from relieve_in_place(m, u)
@@ -81,7 +88,15 @@ def relieve_in_place(m: Model, u: Unit) -> Generator:
         u.relieves = None
         u.settled.succeed(False)
         return
+    grows = (u.present - old.present) if u.counts else 0
+    if grows > 0 and not m.scenario.allow_over_cap and not m.planner.room_for_people(grows):
+        # A larger relief takes over only once the cap has room for the difference.
+        why = f"waiting for room under the cap to take over from {old.uid}"
+        m.recorder.log(env.now, "held", u, people=u.present, detail=why)
+        while not m.planner.room_for_people(grows):
+            yield env.timeout(1)
     m.force.hold(old, False)
+    old.handed_over = True
     m.force.hold(u, True)
     m.recorder.log(env.now, "transfer_of_authority", u, people=u.size, detail=f"from {old.uid}")
     old.relief = None

@@ -26,7 +26,7 @@ import pandas as pd
 
 from sim.model.recorder import Recording
 from sim.scenario.schema import Scenario
-from sim.scenario.timeline import Timeline, misses
+from sim.scenario.timeline import Timeline
 
 YEAR_DAYS = 365.25
 NUMERIC_OUTCOMES = (
@@ -97,16 +97,15 @@ def _phase_outcomes(cap_count: np.ndarray, scenario: Scenario, tl: Timeline) -> 
         if first >= n_days:
             continue
         at_start = cap_count[first].tolist()
-        targets = tl.final_targets(i, at_start)
-        if all(t is None for t in targets):
+        goal = tl.goal(i, at_start)
+        if goal is None:
             continue
-        tolerance = tl.tolerance(i, at_start)
         last = int(tl.starts[i + 1]) if i + 1 < len(tl.starts) else n_days
         days = range(first, min(last, n_days))
-        met = next((d for d in days if not misses(cap_count[d].tolist(), targets, tolerance)), None)
+        met = next((d for d in days if not goal.misses(cap_count[d].tolist())), None)
         key = phase.slug
         out[f"{key}_met_on"] = start + pd.Timedelta(days=met) if met is not None else pd.NaT
-        deadline = tl.deadlines[i]
+        deadline = tl.due(i)
         late = np.nan if met is None or deadline is None else float(max(0, met - int(deadline)))
         out[f"{key}_days_late"] = late
     return out

@@ -3,7 +3,8 @@
 A file may ``extends:`` another (paths relative to itself); mappings merge key by key and
 anything else (lists included) is replaced whole. Overrides (``--set a.b.0.c=value``) apply
 after that. Every problem becomes one ``ScenarioError`` naming the file, line and key that
-caused it.
+caused it. A valid scenario whose phase targets whole units cannot meet loads with a
+``ScenarioWarning`` for each, located the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import math
 import re
 import types
 import typing
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.scalarbool import ScalarBoolean
 
-from sim.errors import ScenarioError
+from sim.errors import ScenarioError, ScenarioWarning
+from sim.scenario.feasibility import whole_unit_problems
 from sim.scenario.overrides import OVERRIDE, apply_override
 from sim.scenario.schema import Scenario, check
 from sim.scenario.uncertainty import KIND_MODELS, KINDS, Distribution, is_distribution
@@ -35,6 +38,7 @@ from sim.scenario.uncertainty import KIND_MODELS, KINDS, Distribution, is_distri
 DISTRIBUTION = TypeAdapter(Distribution)
 
 Key = tuple[str | int, ...]
+PER_UNIT: Key = ("per_unit",)
 
 
 @dataclass
@@ -62,7 +66,11 @@ class Document:
 
 
 def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:
-    """Load, merge (``extends:``), override and validate one scenario file."""
+    """Load, merge (``extends:``), override and validate one scenario file.
+
+    Then warn (``ScenarioWarning``, also kept in ``Scenario.warnings``) of each phase target
+    that whole units cannot meet, with uncertain inputs at their central values.
+    """
     path = Path(path)
     doc = read_document(path)
     doc.data.pop("extends", None)
@@ -80,6 +88,11 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
         _check_supports(doc, uncertain)
         scenario._uncertain = uncertain
         scenario._template = copy.deepcopy(doc.data)
+    for key, message in whole_unit_problems(scenario):
+        file, line = doc.locate(key)
+        warning = ScenarioWarning(message, file=file, line=line, key=_dotted(key))
+        scenario._warnings.append(warning)
+        warnings.warn(warning, stacklevel=2)
     return scenario
 
 
@@ -92,6 +105,8 @@ def _extract_uncertainties(doc: Document) -> dict[Key, Any]:
         items = node.items() if isinstance(node, dict) else enumerate(node)
         for key, value in list(items):
             here = (*path, key)
+            if here == PER_UNIT:
+                continue  # drawn for each unit by the model, not once per replication
             if is_distribution(value):
                 found[here] = value
             elif isinstance(value, dict | list):

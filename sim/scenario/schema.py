@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
 
+from sim.scenario.uncertainty import Distribution
+
 Path = tuple[str | int, ...]
 
 
@@ -121,14 +123,23 @@ class Threat(_Model):
     """Attacks on the force: a random process with a rate set here or by the phase."""
 
     attacks_per_month: Rate
+    rate_basis: Literal["fixed", "per_1000_boots_on_ground"] = Field(
+        default="fixed",
+        description=(
+            "With `fixed`, `attacks_per_month` (and a phase's `attacks_per_month`) is "
+            "attacks per month whatever the force's size; with `per_1000_boots_on_ground`, "
+            "it is attacks per month per 1,000 people on the ground, so the rate follows "
+            "the force's size day by day (a force of zero draws no attacks)."
+        ),
+    )
     casualties_per_attack: Rate = Field(
-        description="Mean casualties (Poisson) of an attack on a role of exposure 1."
+        description="Mean casualties of an attack (Poisson), whatever the role it hits."
     )
     exposure: dict[Name, Rate] = Field(
         default_factory=dict,
         description=(
-            "Relative risk per person in a role (default 1): the chance an attack hits the "
-            "role, and how many it hurts, scale with it."
+            "Relative risk per person in a role (default 1): an attack hits a role in "
+            "proportion to its boots on the ground times its exposure."
         ),
     )
     source: Source = None
@@ -171,6 +182,38 @@ class ForceProtection(_Model):
         ge=0.0,
         le=100.0,
         description="Force-protection people kept per other person still in the country.",
+    )
+    source: Source = None
+
+
+PerUnitValue = Annotated[
+    Distribution | Annotated[float, Field(ge=0.0, le=3650.0)],
+    Field(description="Days: a number, or a distribution each unit draws its own value from."),
+]
+
+
+class PerUnit(_Model):
+    """Chance each unit meets on its own, drawn for every unit (not once per replication).
+
+    Each unit type has its own stream for each of these, and its k-th unit takes the k-th
+    draw, so two options run with the same seed give their k-th unit of a type the same
+    luck (common random numbers), whatever else differs.
+    """
+
+    readiness_slip_days: PerUnitValue = Field(
+        default=0.0,
+        description=(
+            "Days a unit is late to fly, after it was due to: unknown to the planner until "
+            "it happens (maintenance, training, visas). Units in the country at the start "
+            "have none."
+        ),
+    )
+    tour_extension_days: PerUnitValue = Field(
+        default=0.0,
+        description=(
+            "Days added to a unit's tour, known from its arrival (units in the country at "
+            "the start: from the start). Adds to the scenario's `tour_extension_days`."
+        ),
     )
     source: Source = None
 
@@ -272,6 +315,7 @@ class Scenario(_Model):
     unit_types: dict[Name, UnitType] = Field(min_length=1)
     initial_force: list[InitialUnits] = Field(default_factory=list)
     relief_in_place: ReliefInPlace = Field(default_factory=ReliefInPlace)
+    per_unit: PerUnit = Field(default_factory=PerUnit)
     airlift: Airlift
     threat: Threat
     cost: Cost
@@ -285,6 +329,12 @@ class Scenario(_Model):
     _files: list[str] = PrivateAttr(default_factory=list)
     _uncertain: dict = PrivateAttr(default_factory=dict)
     _notes: dict[str, str] = PrivateAttr(default_factory=dict)
+    _warnings: list = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list:
+        """The ``ScenarioWarning``s issued when the scenario was loaded, in the order issued."""
+        return list(self._warnings)
 
     @property
     def notes(self) -> dict[str, str]:
@@ -356,6 +406,14 @@ def check(s: Scenario) -> list[tuple[Path, str]]:
                           " to null)")  # fmt: skip
     elif a.seats_per_day is None and (a.seats_per_sortie is None or a.sorties_per_week is None):
         bad(("airlift",), "give seats_per_day, or both seats_per_sortie and sorties_per_week")
+
+    for name in ("readiness_slip_days", "tour_extension_days"):
+        value = getattr(s.per_unit, name)
+        if not isinstance(value, float | int):
+            low, high = value.extremes()
+            if low < 0 or high > 3650:
+                bad(("per_unit", name), f"draws must lie between 0 and 3650 days, can give "
+                                        f"{low if low < 0 else high:g}")  # fmt: skip
 
     known_roles(s.threat.exposure, ("threat", "exposure"))
     known_roles(s.cost.per_troop_year_usd, ("cost", "per_troop_year_usd"))

@@ -8,8 +8,10 @@ policy as it was known then, or leave it out to see it in full (for judging resu
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sim.scenario.schema import Phase, Scenario
@@ -26,6 +28,12 @@ class Timeline:
         self.announced = [self.day(p.announced or p.start) for p in self.phases]
         self.deadlines = [None if p.deadline is None else self.day(p.deadline) for p in self.phases]
         self.start_counts: dict[int, list[int]] = {}  # the force as each phase began
+        # The largest unit that counts toward the cap, by role (0: none can fill it).
+        self.largest_unit = [
+            max((ut.size for ut in scenario.unit_types.values()
+                 if ut.role == role and ut.counts_toward_cap), default=0)
+            for role in self.roles
+        ]  # fmt: skip
         # Targets that do not depend on the force, worked out once (None: they do).
         self._fixed = [self._fixed_targets(i) for i in range(len(self.phases))]
 
@@ -75,14 +83,19 @@ class Timeline:
         ]
 
     def final_targets(self, i: int, current: Sequence[int]) -> list[float | None]:
-        """Phase ``i``'s targets by role, as they must stand at its deadline."""
+        """Phase ``i``'s targets by role, as they must stand at its deadline.
+
+        A ``total`` without a mix or targets is shared among the roles as the force stood
+        when the phase started (as it stands now, before then), so the shares do not drift
+        as units leave.
+        """
         fixed = self._fixed[i]
         if fixed is not None:
             return list(fixed)
-        # A total without a mix: shared among the roles as the force is now.
         total = self.phases[i].total
-        have = sum(current)
-        shares = [c / have if have else 1 / len(current) for c in current]
+        base = self.start_counts.get(i, current)
+        have = sum(base)
+        shares = [c / have if have else 1 / len(base) for c in base]
         return [total * s for s in shares]
 
     def _fixed_targets(self, i: int) -> list[float | None] | None:
@@ -99,11 +112,44 @@ class Timeline:
             return [total * p.mix.get(r, 0.0) for r in self.roles]
         return None
 
-    def tolerance(self, index: int, current: Sequence[int]) -> float:
-        """How far from its target a role may be and still count as meeting it."""
+    def due(self, index: int) -> float | None:
+        """When phase ``index``'s goal must be met: its deadline, or for a phase that only
+        sets a cap, its start (a cap binds from the day it takes effect)."""
+        p = self.phases[index]
+        if self.deadlines[index] is not None:
+            return self.deadlines[index]
+        if p.cap is not None and p.total is None and p.mix is None and p.targets is None:
+            return self.starts[index]
+        return None
+
+    def total_only(self, index: int) -> bool:
+        """Does phase ``index`` set a ``total`` without a mix or targets by role?"""
+        p = self.phases[index]
+        return p.total is not None and p.mix is None and p.targets is None
+
+    def goal(self, index: int, current: Sequence[int]) -> Goal | None:
+        """What phase ``index`` asks for, and how close counts as met (``None``: nothing).
+
+        Targets by role are met within their tolerances; a phase with ``total`` alone is
+        judged on the total only (its shares by role are the planner's way there, not the
+        goal); a phase that sets its own ``cap`` also asks for the count to be under it.
+        """
+        p = self.phases[index]
         targets = self.final_targets(index, current)
-        total = sum(t for t in targets if t is not None)
-        return self.scenario.target_tolerance * total
+        share = self.scenario.target_tolerance
+        if self.total_only(index):
+            largest = max(self.largest_unit)
+            goal = Goal(self.roles, [None] * len(targets), [0.0] * len(targets),
+                        float(p.total), tolerance(share, p.total, largest))  # fmt: skip
+        else:
+            tolerances = [
+                0.0 if t is None else tolerance(share, t, size)
+                for t, size in zip(targets, self.largest_unit, strict=True)
+            ]
+            goal = Goal(self.roles, targets, tolerances)
+        if p.cap is not None:
+            goal = dataclasses.replace(goal, cap=p.cap)
+        return None if goal.empty else goal
 
     def attacks_per_day(self, t: float) -> float:
         per_month = self.phase(t).attacks_per_month
@@ -112,12 +158,45 @@ class Timeline:
         return per_month * 12 / 365.25
 
 
-def misses(
-    counts: Sequence[int], targets: Sequence[float | None], tolerance: float
-) -> list[tuple[int, int, float]]:
-    """(role, count, target) for each role further than ``tolerance`` from its target."""
-    return [
-        (role, count, target)
-        for role, (count, target) in enumerate(zip(counts, targets, strict=True))
-        if target is not None and abs(count - target) > tolerance
-    ]
+def tolerance(share: float, target: float, largest_unit: int) -> float:
+    """How far a count may be from ``target`` and still meet it, in people.
+
+    A target of zero is met only at zero. Any other target is met within the larger of
+    ``share`` of the target (``target_tolerance``) and half the role's largest unit (whole
+    units cannot come closer than that).
+    """
+    if target <= 0:
+        return 0.0
+    return max(share * target, largest_unit / 2)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A phase's targets (by role, or a total), their tolerances in people, and its cap."""
+
+    roles: list[str]
+    targets: list[float | None]
+    tolerances: list[float]
+    total: float | None = None
+    total_tolerance: float = 0.0
+    cap: int | None = None
+
+    @property
+    def empty(self) -> bool:
+        return self.total is None and self.cap is None and all(t is None for t in self.targets)
+
+    def misses(self, counts: Sequence[int]) -> list[tuple[str, int, float]]:
+        """(what, count, target) for each role, the total or the cap not met by ``counts``."""
+        out: list[tuple[str, int, float]] = [
+            (role, count, target)
+            for role, count, target, tol in zip(
+                self.roles, counts, self.targets, self.tolerances, strict=True
+            )
+            if target is not None and abs(count - target) > tol
+        ]
+        have = sum(counts)
+        if self.total is not None and abs(have - self.total) > self.total_tolerance:
+            out.append(("total", have, self.total))
+        if self.cap is not None and have > self.cap:
+            out.append(("cap", have, float(self.cap)))
+        return out

@@ -41,7 +41,9 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
-    source: str | None = None
+    source: str | None = Field(
+        default=None, description="Where the distribution comes from, or 'assumption' and why."
+    )
 
     def support(self) -> tuple[float, float]:
         """The bounds of the distribution (infinite where it has none)."""

@@ -1,6 +1,8 @@
 """The command line through typer's CliRunner: runs, outputs, errors and exit codes."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -101,6 +103,70 @@ def test_validate_ok():
     result = runner.invoke(app, ["validate", "scenarios/withdrawal.yaml"])
     assert result.exit_code == 0
     assert "valid scenario 'withdrawal'" in result.output
+
+
+def hq_lines() -> list[int]:
+    """The lines of the two headquarters shares in advisory.yaml (phases 1 and 2)."""
+    rows = Path("scenarios/advisory.yaml").read_text(encoding="utf-8").split("\n")
+    return [n for n, row in enumerate(rows, 1) if row.strip().startswith("headquarters:")]
+
+
+def warning_lines(text: str) -> list[str]:
+    """The warning lines in ``text``, checking that each of the two is there once."""
+    found = [line for line in text.splitlines() if line.startswith("warning: ")]
+    first, second = hq_lines()
+    assert [line.split(": ")[1:3] for line in found] == [
+        [f"scenarios/advisory.yaml:{first}", "policy.phases.1.mix.headquarters"],
+        [f"scenarios/advisory.yaml:{second}", "policy.phases.2.mix.headquarters"],
+    ]
+    return found
+
+
+def test_validate_prints_each_scenario_warning_once_and_carries_on():
+    result = runner.invoke(app, ["validate", "scenarios/advisory.yaml", "--set", "cap=2000"])
+    assert result.exit_code == 0, result.output
+    assert "valid scenario 'advisory'" in result.stdout
+    (line, _) = warning_lines(result.stderr)
+    assert "16% of 1,960 (98% of the cap) is 314 people" in line
+    assert "add up to 2,016, above the cap of 2,000" in line
+    assert "warning" not in runner.invoke(app, ["validate", "scenarios/advisory.yaml"]).output
+
+
+def test_run_prints_the_warnings_and_still_runs(tmp_path):
+    out = tmp_path / "o"
+    args = ["run", "scenarios/advisory.yaml", "--set", "cap=2000", "--out", str(out),
+            "--format", "png"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    warning_lines(result.stderr)
+    assert (out / "manifest.json").exists()
+
+
+def test_a_scenario_loaded_twice_warns_once(monkeypatch):
+    # As `sim calibrate` does: it loads the scenario it fits for each candidate.
+    import sim.scenario
+
+    load = sim.scenario.load_scenario
+
+    def load_twice(*args, **kwargs):
+        load(*args, **kwargs)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(sim.scenario, "load_scenario", load_twice)
+    result = runner.invoke(app, ["validate", "scenarios/advisory.yaml", "--set", "cap=2000"])
+    assert result.exit_code == 0, result.output
+    warning_lines(result.stderr)
+
+
+def test_python_does_not_print_the_warnings_as_well():
+    # Outside pytest (which records warnings itself), Python would print each warning as two
+    # lines of its own besides ours.
+    code = "from sim.cli import main; main()"
+    args = ["validate", "scenarios/advisory.yaml", "--set", "cap=2000"]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert warning_lines(done.stderr) == done.stderr.splitlines()
 
 
 def test_schema_is_json():

@@ -69,6 +69,25 @@ def test_a_steady_drawdown_meets_its_deadline(drawdown):
     assert total[pd.Timestamp("2010-09-01")] <= TO * 1.1
 
 
+def test_the_deadline_verdict_matches_the_counts_that_day(drawdown):
+    """Met exactly when every role is within its tolerance at the end of the deadline day:
+    zero only at zero, otherwise the larger of 5% of the target and half the largest unit."""
+    halfway, _, events = drawdown
+    run = sim.simulate(scenario(halfway), seed=0)
+    s = run.scenario
+    day = run.timeseries[pd.to_datetime(run.timeseries["date"]) == DEADLINE]
+    counts = day.set_index("role")["cap_count"]
+    mix = s.policy.phases[1].mix
+    ok = True
+    for role, share in mix.items():
+        target = TO * share
+        largest = max(ut.size for ut in s.unit_types.values() if ut.role == role)
+        tol = 0 if target == 0 else max(s.target_tolerance * target, largest / 2)
+        ok &= abs(counts[role] - target) <= tol
+    verdict = events[events["event"].isin(["deadline_met", "deadline_missed"])].iloc[0]
+    assert (verdict["event"] == "deadline_met") == ok
+
+
 def test_a_late_path_keeps_more_troops_until_the_halfway_date_than_an_early_one():
     mid = START + (DEADLINE - START) / 2
     late = sim.simulate(scenario(0.2), seed=0).timeseries
