@@ -299,7 +299,11 @@ class Scenario(_Model):
         description="Share of the cap the planner fills when a phase gives no total.",
     )
     target_tolerance: Share = Field(
-        default=0.05, description="How close to a target counts as meeting it (share of total)."
+        default=0.05,
+        description=(
+            "How close to a target counts as meeting it, as a share of that role's target "
+            "(never closer than half the role's largest unit; a zero target only at zero)."
+        ),
     )
     allow_over_cap: bool = Field(
         default=False, description="Let units arrive even when the cap has no room for them."
