@@ -242,8 +242,10 @@ def _restore(name: str, frame: pd.DataFrame, manifest: dict) -> pd.DataFrame:
     """Undo what CSV loses: role order, date columns and their unit, empty text."""
     for column in _DATES.get(name, []):
         frame[column] = frame[column].astype("datetime64[s]")
-    if name == "events":
-        for column in ("unit", "unit_type", "role", "detail"):
+    text = {"events": ("unit", "unit_type", "role", "detail"),
+            "phases": ("deadline_status", "superseded_by")}  # fmt: skip
+    for column in text.get(name, ()):
+        if column in frame:
             frame[column] = frame[column].fillna("").astype(str)
     if name in ("timeseries", "movements") and "role" in frame:
         roles: list[str] = []

@@ -39,7 +39,7 @@ COLUMNS = {
     "events": ["scenario", "replication", "date", "time", "event", "unit", "unit_type", "role",
                "people", "detail"],
     "phases": ["scenario", "phase", "name", "start", "deadline", "announced", "cap",
-               "early_return"],
+               "early_return", "deadline_status", "superseded_by"],
     "movements": ["scenario", "replication", "date", "role", "arrivals", "departures"],
 }  # fmt: skip
 OUTCOMES = [
@@ -170,7 +170,7 @@ def test_timeseries_and_events_are_replication_zero(cmp):
 
 def test_phases_are_each_options_policy(cmp):
     for name in NAMES:
-        policy = cmp.scenario(name)["resolved"]["policy"]["phases"]
+        policy = cmp.scenario(name)["phases"]
         rows = cmp.phases[cmp.phases["scenario"] == name]
         assert list(rows["name"]) == [p["name"] for p in policy]
 

@@ -10,6 +10,7 @@ HEADLINE = {
     "peak_cap_count": "Peak cap count (people)",
     "mean_cap_count": "Mean cap count (people)",
     "peak_boots_on_ground": "Peak boots on the ground (people)",
+    "people_flown": "People flown in or out",
     "days_over_cap": "Days over the cap",
     "adviser_days": "Adviser-days delivered",
     "attacks": "Attacks",

@@ -50,6 +50,44 @@ def seats_per_day(spec: AirliftSpec, n_days: int, rng: np.random.Generator) -> n
     return flown * int(spec.seats_per_sortie or 0)
 
 
+def phase_specs(base: AirliftSpec, changes: list) -> list[AirliftSpec]:
+    """The airlift of each phase: the scenario's, with the phase's changes laid over."""
+    specs = []
+    for change in changes:
+        if change is None:
+            specs.append(base)
+            continue
+        update = change.model_dump(exclude_unset=True, exclude={"source"})
+        if "seats_per_day" in update:
+            update |= {"seats_per_sortie": None, "sorties_per_week": None}
+        elif {"seats_per_sortie", "sorties_per_week"} & set(update):
+            update["seats_per_day"] = None
+        specs.append(base.model_copy(update=update))
+    return specs
+
+
+def seats_by_phase(
+    specs: list[AirliftSpec], starts: list[float], n_days: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Seats flown on each day under the airlift of the phase in force that day.
+
+    The scenario's own schedule is drawn first, exactly as without changes (so options
+    that differ only later see the same flights until then); each other airlift of a
+    phase is drawn after it, once per distinct airlift.
+    """
+    seats = seats_per_day(specs[0], n_days, rng)
+    drawn = {specs[0].model_dump_json(): seats}
+    out = seats.copy()
+    for i, spec in enumerate(specs):
+        key = spec.model_dump_json()
+        if key not in drawn:
+            drawn[key] = seats_per_day(spec, n_days, rng)
+        first = max(int(starts[i]), 0)
+        last = int(starts[i + 1]) if i + 1 < len(starts) else n_days
+        out[first:last] = drawn[key][first:last]
+    return out
+
+
 @dataclass(eq=False)
 class _Move:
     unit: Unit
@@ -62,17 +100,25 @@ class Airlift:
     """Moves people on the day's flights; ``fly()`` returns an event fired when all have moved."""
 
     def __init__(
-        self, env: simpy.Environment, spec: AirliftSpec, seats: np.ndarray, force: Force
+        self,
+        env: simpy.Environment,
+        planned: list[float],
+        seats: np.ndarray,
+        force: Force,
     ) -> None:
         self.env = env
         self.seats = seats
+        self.planned = [max(p, 1e-9) for p in planned]  # planned seats a day, by phase
         self.force = force
         self.inbound: deque[_Move] = deque()
         self.outbound: deque[_Move] = deque()
         self._wake: simpy.Event | None = None
         self._last_day = -1
-        self.planned_per_day = max(planned_per_day(spec), 1e-9)
         env.process(self._fly())
+
+    def planned_at(self, phase: int) -> float:
+        """The planned seat rate (each way, a day) of phase number ``phase``."""
+        return self.planned[phase]
 
     def fly(self, unit: Unit, inbound: bool) -> simpy.Event:
         people = unit.size if inbound else unit.present

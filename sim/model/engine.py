@@ -14,7 +14,7 @@ import numpy as np
 import simpy
 from simpy.core import BoundClass
 
-from sim.model.airlift import Airlift, seats_per_day
+from sim.model.airlift import Airlift, phase_specs, planned_per_day, seats_by_phase
 from sim.model.force import IN_COUNTRY, Force, Unit
 from sim.model.luck import UnitLuck
 from sim.model.planner import Planner
@@ -57,8 +57,10 @@ class Model:
         self.timeline = Timeline(scenario)
         bases = [(name, b.closes_below) for name, b in scenario.cost.bases.items()]
         self.force = Force(self.env, list(scenario.roles), self.recorder, bases)
-        seats = seats_per_day(scenario.airlift, self.n_days, rngs["airlift"])
-        self.airlift = Airlift(self.env, scenario.airlift, seats, self.force)
+        specs = phase_specs(scenario.airlift, [p.airlift for p in self.timeline.phases])
+        seats = seats_by_phase(specs, self.timeline.starts, self.n_days, rngs["airlift"])
+        planned = [planned_per_day(spec) for spec in specs]
+        self.airlift = Airlift(self.env, planned, seats, self.force)
         self.luck = UnitLuck(scenario.per_unit, rngs["units"])
         self.planner = Planner(self)
         self._place_initial_force()
@@ -108,8 +110,10 @@ class Model:
         self.force.close_bases()
 
     def _review(self) -> Generator:
-        interval = self.scenario.planning_interval_days
+        """Review the force every planning interval (the phase in force may change it)."""
         while True:
+            phase = self.timeline.phase(self.env.now)
+            interval = phase.planning_interval_days or self.scenario.planning_interval_days
             yield self.env.timeout(interval)
             self.planner.review()
 

@@ -57,6 +57,16 @@ class Unit:
     recall_at: float = math.inf  # when it has been told to leave early
     slip: float = 0.0  # days it will fly late (the planner learns of it only as it happens)
     extension: float = 0.0  # days added to its tour (known from its arrival)
+    temporary: bool = False  # a temporary deployment: outside every role's target
+    due_by: float = math.inf  # (temporary) end of the day it was due in the country
+    out_by: float = math.inf  # (temporary) end of the day it was due to have left
+    label: str = ""  # (temporary) the deployment it belongs to
+    count_role: int = -1  # where its people are counted: its role, or while it retrains
+    # for a new mission (``role`` is already the new one), the old role
+
+    def __post_init__(self) -> None:
+        if self.count_role < 0:
+            self.count_role = self.role
 
     @property
     def active(self) -> bool:
@@ -84,6 +94,7 @@ class Force:
         self.roles = roles
         self.recorder = recorder
         self.units: list[Unit] = []  # active: ordered, on the way, in the country or leaving
+        self.outside: list[Unit] = []  # active temporary deployments, which no target counts
         self.by_role: list[list[Unit]] = [[] for _ in roles]
         self.per_type: dict[str, int] = {}
         self.bog = [0] * len(roles)
@@ -97,6 +108,9 @@ class Force:
         return f"{type_name}-{n:03d}"
 
     def add(self, unit: Unit) -> None:
+        if unit.temporary:
+            self.outside.append(unit)
+            return
         self.units.append(unit)
         self.by_role[unit.role].append(unit)
         self.per_type[unit.type_name] = self.per_type.get(unit.type_name, 0) + 1
@@ -106,6 +120,9 @@ class Force:
         if not unit.active:
             return
         unit.state = state
+        if unit.temporary:
+            self.outside.remove(unit)
+            return
         self.units.remove(unit)
         self.by_role[unit.role].remove(unit)
         self.per_type[unit.type_name] -= 1
@@ -133,11 +150,11 @@ class Force:
             used = min(unit.reserved, counted)
             unit.reserved -= used
             self.reserved -= used
-        self.bog[unit.role] += sign * people
-        self.cap_count[unit.role] += sign * counted
+        self.bog[unit.count_role] += sign * people
+        self.cap_count[unit.count_role] += sign * counted
         self.recorder.change(
             self.env.now,
-            unit.role,
+            unit.count_role,
             sign * people,
             sign * counted,
             arrived=people if inbound else 0,
@@ -150,9 +167,9 @@ class Force:
         """A unit already in the country when the run starts (not an arrival)."""
         unit.present = unit.size
         counted = unit.size if (unit.holding and unit.counts) else 0
-        self.bog[unit.role] += unit.size
-        self.cap_count[unit.role] += counted
-        self.recorder.change(self.env.now, unit.role, unit.size, counted)
+        self.bog[unit.count_role] += unit.size
+        self.cap_count[unit.count_role] += counted
+        self.recorder.change(self.env.now, unit.count_role, unit.size, counted)
 
     def close_bases(self) -> None:
         total = self.total_bog
@@ -168,8 +185,29 @@ class Force:
         unit.holding = holding
         if unit.counts and unit.present:
             delta = unit.present if holding else -unit.present
-            self.cap_count[unit.role] += delta
-            self.recorder.change(self.env.now, unit.role, 0, delta)
+            self.cap_count[unit.count_role] += delta
+            self.recorder.change(self.env.now, unit.count_role, 0, delta)
+
+    def retask(self, unit: Unit, type_name: str, role: int) -> None:
+        """The unit is to take on another mission: plan it as ``type_name`` of ``role``
+        from now; its people stay counted in their old role until ``recount``."""
+        self.by_role[unit.role].remove(unit)
+        self.by_role[role].append(unit)
+        self.per_type[unit.type_name] -= 1
+        self.per_type[type_name] = self.per_type.get(type_name, 0) + 1
+        unit.type_name, unit.role = type_name, role
+
+    def recount(self, unit: Unit) -> None:
+        """Retrained: the unit's people now count in its new role (nobody moves)."""
+        old, new = unit.count_role, unit.role
+        if old == new:
+            return
+        counted = unit.present if (unit.holding and unit.counts) else 0
+        for role, sign in ((old, -1), (new, 1)):
+            self.bog[role] += sign * unit.present
+            self.cap_count[role] += sign * counted
+            self.recorder.change(self.env.now, role, sign * unit.present, sign * counted)
+        unit.count_role = new
 
     def release(self, unit: Unit) -> None:
         """Give back any cap room still reserved for the unit."""

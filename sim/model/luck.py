@@ -30,9 +30,14 @@ class UnitLuck:
         self._fixed = {q: getattr(spec, q) for q in QUANTITIES}
         self._streams: dict[tuple[str, str], np.random.Generator] = {}
 
-    def draw(self, type_name: str) -> tuple[float, float]:
-        """The next unit of ``type_name``: (readiness slip, tour extension), in days."""
-        slip, extension = (self._value(q, type_name) for q in QUANTITIES)
+    def draw(self, type_name: str, temporary: bool = False) -> tuple[float, float]:
+        """The next unit of ``type_name``: (readiness slip, tour extension), in days.
+
+        Temporary deployments draw from streams of their own, so a surge in one option
+        does not shift the luck of the regular units that follow it.
+        """
+        key = f"{type_name}:temporary" if temporary else type_name
+        slip, extension = (self._value(q, key) for q in QUANTITIES)
         return slip, extension
 
     def _value(self, quantity: str, type_name: str) -> float:

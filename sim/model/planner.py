@@ -169,11 +169,11 @@ class Planner:
         target = targets[old.role]
         i = self.timeline.index(t, now)
         if old.counts and self.timeline.total_only(i):
-            # Judged where the total binds, at the deadline: before it, the units recalled
-            # to make the total are still there, and counting them would recall twice.
-            deadline = self.timeline.deadlines[i]
-            if deadline is not None and deadline > t and self.timeline.phases[i].pace != "steady":
-                total = sum(self.projected(r, deadline, skip=old) for r in range(len(targets)))
+            # Judged on the lowest the force will be while the relief would serve: at ``t``
+            # units already due to go (recalled, not relieved) are still there, and counting
+            # them would send two units home for one.
+            tour = self.s.tour_days(old.type_name)
+            total = min(total, self._lowest_total(t, t + tour))
             wanted = sum(x or 0.0 for x in targets)
             if total + size > wanted + size / 2:
                 return f"force at its total ({total:,} of {wanted:,.0f} without it)"
@@ -185,6 +185,13 @@ class Planner:
         ):
             return f"role at its target ({others:,} of {target:,.0f} without it)"
         return self._over_cap_reason(old, t, size)
+
+    def _lowest_total(self, start: float, end: float) -> int:
+        """The lowest projected strength of the force from ``start`` to ``end``."""
+        times, totals, _ = self._profile(self.env.now)
+        first = max(int(np.searchsorted(times, start, side="right")) - 1, 0)
+        last = max(int(np.searchsorted(times, end, side="left")), first + 1)
+        return int(totals[first:last].min())
 
     def _over_cap_reason(self, old: Unit, t: float, size: int) -> str:
         if old.counts:
@@ -222,8 +229,21 @@ class Planner:
     def _order(
         self, type_name: str, arrive_at: float, ordered_at: float, relieves: Unit | None = None
     ) -> Unit:
-        from sim.model.units import serve  # units imports the planner's users, not the planner
+        u = self.new_unit(type_name, arrive_at, ordered_at, relieves)
+        why = f"relief for {relieves.uid}" if relieves else "to reach the target"
+        self.send(u, why)
+        return u
 
+    def new_unit(
+        self,
+        type_name: str,
+        arrive_at: float,
+        ordered_at: float,
+        relieves: Unit | None = None,
+        temporary: bool = False,
+    ) -> Unit:
+        """A unit of ``type_name`` ordered at ``ordered_at``, to arrive at ``arrive_at`` or
+        as soon after as it is ready; its luck (slip, extension) drawn."""
         m, now = self.m, self.env.now
         ut = self.s.unit_types[type_name]
         ready = ordered_at + ut.lead_time_days
@@ -245,19 +265,30 @@ class Planner:
             recalled=self.env.event(),
             settled=self.env.event(),
             relieves=relieves,
+            temporary=temporary,
         )
         u.arrive_at = arrive_at
-        u.slip, u.extension = m.luck.draw(type_name)
-        m.force.add(u)
-        why = f"relief for {relieves.uid}" if relieves else "to reach the target"
-        m.recorder.log(now, "ordered", u, people=u.size, detail=why)
-        self.env.process(serve(m, u))
+        u.slip, u.extension = m.luck.draw(type_name, temporary)
         return u
+
+    def send(self, u: Unit, why: str) -> None:
+        """Put an ordered unit in the force and start its life."""
+        from sim.model.units import serve  # units imports the planner's users, not the planner
+
+        self.m.force.add(u)
+        self.m.recorder.log(self.env.now, "ordered", u, people=u.size, detail=why)
+        self.env.process(serve(self.m, u))
 
     # -- phases and reviews -----------------------------------------------------------
 
     def phase_started(self, index: int) -> None:
-        """A new phase is in force: call off reliefs it no longer wants, then review."""
+        """A new phase is in force: order its temporary deployments, call off reliefs it
+        no longer wants, then review."""
+        from sim.model.remission import convert
+        from sim.model.surge import deploy
+
+        deploy(self.m, index)
+        convert(self.m, index)
         now = self.env.now
         self._memo.clear()
         for u in list(self.force.units):
@@ -522,7 +553,7 @@ class Planner:
         now = self.env.now
         # Force protection leaves last: it stays while those it protects are there.
         units = sorted(units, key=lambda u: u.role == self.fp_role)
-        seats = self.m.airlift.planned_per_day
+        seats = self.m.airlift.planned_at(self.timeline.index(now, now))
         people, dates = 0, []
         for u in reversed(units):
             people += u.present or u.size

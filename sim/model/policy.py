@@ -16,6 +16,11 @@ def run_policy(m: Model) -> Generator:
         if start > m.env.now:
             yield m.env.timeout(start - m.env.now)
         m.recorder.log(m.env.now, "phase_start", detail=phase.name)
+        for j, by in m.timeline.superseded.items():
+            if by == i:
+                old = m.timeline.phases[j]
+                detail = f"{old.name}: deadline {old.deadline} superseded by {phase.name}"
+                m.recorder.log(m.env.now, "deadline_superseded", detail=detail)
         m.timeline.start_counts[i] = list(m.force.cap_count)
         m.planner.phase_started(i)
         m.env.process(_check_cap(m, i))

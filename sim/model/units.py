@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import simpy
 
 from sim.model.force import ARRIVING, CANCELLED, HOME, IN_COUNTRY, LEAVING, STAGED, Unit
+from sim.model.surge import report_late
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -24,7 +25,8 @@ def serve(m: Model, u: Unit) -> Generator:
         return
     if u.slip > 0:  # not ready when due: the planner learns of it only now
         if u.slip >= 1:
-            detail = f"ready {u.slip:.0f} days late"
+            days = round(u.slip)
+            detail = f"ready {days} day{'' if days == 1 else 's'} late"
             m.recorder.log(env.now, "delayed", u, people=u.size, detail=detail)
         yield env.timeout(u.slip)
         if u.state == CANCELLED:
@@ -50,8 +52,11 @@ def serve(m: Model, u: Unit) -> Generator:
         m.planner.cancel(u, "recalled before it flew")
         return
     u.state = IN_COUNTRY
-    u.tour_end = env.now + u.tour_days + u.extension
     m.recorder.log(env.now, "arrived", u, people=u.present)
+    if u.temporary:
+        report_late(m, u, arrived=True)
+    else:
+        u.tour_end = env.now + u.tour_days + u.extension
     if u.relieves is not None:
         yield from relieve_in_place(m, u)
     yield from serve_tour(m, u)
@@ -117,6 +122,8 @@ def go_home(m: Model, u: Unit) -> Generator:
     yield m.airlift.fly(u, inbound=False)
     m.force.retire(u, HOME)
     m.recorder.log(env.now, "departed", u, people=people)
+    if u.temporary:
+        report_late(m, u, arrived=False)
 
 
 def timeout_or(env: simpy.Environment, delay: float, event: simpy.Event) -> simpy.Event:

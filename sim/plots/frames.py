@@ -61,6 +61,7 @@ OUTCOMES: dict[str, tuple[str, str, float]] = {
     "peak_boots_on_ground": ("Peak boots on the ground", "people", 1.0),
     "adviser_days": ("Adviser-days delivered", "person-days", 1.0),
     "exposed_person_days": ("Exposure: people in the country", "person-days", 1.0),
+    "people_flown": ("People flown in or out", "people", 1.0),
     "casualties": ("Casualties", "count", 1.0),
     "attacks": ("Attacks", "count", 1.0),
     "days_over_cap": ("Days over the cap", "days", 1.0),

@@ -271,7 +271,8 @@ def _draw_futures(ax: Axes, futures: pd.DataFrame, met: np.ndarray, shown: list[
 def _dated(name: str) -> bool:
     """Whether an input looks like a date (converted to days before it gets here)."""
     last = name.rsplit(".", 1)[-1]
-    return last in ("start", "end", "date", "deadline") or last.endswith("_date")
+    dates = ("start", "end", "date", "deadline", "announced", "takes_effect")
+    return last in dates or last.endswith("_date")
 
 
 def _draw_box(ax: Axes, bounds: dict, shown: list[str], rule: pd.Series) -> None:

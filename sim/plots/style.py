@@ -286,9 +286,15 @@ def mark_phases(ax: Axes, phases: pd.DataFrame | None, first: object, last: obje
     for start, name in zip(to_datenum(phases["start"]), phases["name"], strict=True):
         if lo < start <= hi:
             marks.append((start, str(name), PHASE_LINE, {}))
-    for deadline in to_datenum(phases["deadline"].dropna()) if "deadline" in phases else []:
+    # Each deadline once, where it was set; a superseded one is marked as such.
+    status = phases.get("deadline_status", pd.Series("", index=phases.index)).fillna("")
+    for when, state in zip(phases.get("deadline", []), status, strict=False):
+        if pd.isna(when) or state == "carried from an earlier phase":
+            continue
+        (deadline,) = to_datenum([when])
         if lo < deadline <= hi:
-            marks.append((deadline, "deadline", DEADLINE_LINE, {"fontstyle": "italic"}))
+            text = "deadline (superseded)" if state == "superseded" else "deadline"
+            marks.append((deadline, text, DEADLINE_LINE, {"fontstyle": "italic"}))
     labels = []
     for x, text, line, font in marks:
         ax.axvline(x, zorder=1.5, **line)

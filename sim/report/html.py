@@ -123,19 +123,23 @@ def _table(
 def _options(c: Comparison) -> str:
     parts = []
     for name in c.scenarios:
-        s = c.scenario(name)["resolved"]
+        record = c.scenario(name)
+        s = record["resolved"]
+        status = _deadline_status(c, name)
         phases = [
             (
                 p["name"],
+                p.get("announced") or p["start"],
                 p["start"],
-                p.get("deadline") or "",
+                " ".join(x for x in (p.get("deadline") or "", status.get(p["name"], "")) if x),
                 _targets(p, s),
                 ", ".join(r for r, keep in (p.get("replace") or {}).items() if not keep) or "none",
                 p.get("early_return", "none"),
                 p.get("cap") or s["cap"],
                 p.get("description") or "",
             )
-            for p in s["policy"]["phases"]
+            # the phases the policy amounts to (older run folders: as written)
+            for p in record.get("phases") or s["policy"]["phases"]
         ]
         parts.append(
             f"<h3>{_e(s.get('title') or name)} <code>{_e(name)}</code></h3>"
@@ -143,7 +147,8 @@ def _options(c: Comparison) -> str:
             + _table(
                 [
                     "Phase",
-                    "Starts",
+                    "Announced",
+                    "In force from",
                     "Deadline",
                     "Targets",
                     "Not replaced",
@@ -152,10 +157,25 @@ def _options(c: Comparison) -> str:
                     "Description",
                 ],
                 phases,
-                {6},
+                {7},
             )
         )
     return "".join(parts)
+
+
+def _deadline_status(c: Comparison, name: str) -> dict[str, str]:
+    """Phase name -> how its deadline ended, where it did not simply bind (phases.csv)."""
+    table = c.phases
+    if "deadline_status" not in table.columns:
+        return {}
+    rows = table[table["scenario"] == name]
+    out = {}
+    for _, r in rows.iterrows():
+        if r["deadline_status"] == "superseded":
+            out[r["name"]] = f"(superseded by {r['superseded_by']})"
+        elif r["deadline_status"] == "carried from an earlier phase":
+            out[r["name"]] = "(carried on from the phase that set it)"
+    return out
 
 
 def _targets(phase: dict, scenario: dict) -> str:

@@ -7,6 +7,7 @@ Fixed outcomes (every scenario has them):
   ``mean_cap_count``, ``final_cap_count``: people;
 * ``adviser_days``: person-days of advisers holding the mission (cap count of ``advisory``);
 * ``exposed_person_days``: person-days of everyone in the country (boots on the ground);
+* ``people_flown``: people flown in plus people flown out (each trip counts once);
 * ``attacks``, ``casualties``: from the event log;
 * ``troop_cost_usd``, ``base_cost_usd``, ``total_cost_usd``: cost per troop-year by role on
   boots on the ground, plus each base's annual cost until the day it closes;
@@ -31,8 +32,8 @@ from sim.scenario.timeline import Timeline
 YEAR_DAYS = 365.25
 NUMERIC_OUTCOMES = (
     "days_over_cap", "peak_boots_on_ground", "mean_boots_on_ground", "peak_cap_count",
-    "mean_cap_count", "final_cap_count", "adviser_days", "exposed_person_days", "attacks",
-    "casualties", "troop_cost_usd", "base_cost_usd", "total_cost_usd", "shortfalls",
+    "mean_cap_count", "final_cap_count", "adviser_days", "exposed_person_days", "people_flown",
+    "attacks", "casualties", "troop_cost_usd", "base_cost_usd", "total_cost_usd", "shortfalls",
 )  # fmt: skip
 
 
@@ -59,6 +60,7 @@ def outcomes(rec: Recording, scenario: Scenario) -> dict[str, object]:
         int(cap_count[:, roles.index("advisory")].sum()) if "advisory" in roles else 0
     )
     row["exposed_person_days"] = int(total_bog.sum())
+    row["people_flown"] = int(rec.arrivals.sum() + rec.departures.sum())
     attacks = [e for e in rec.events if e[1] == "attack"]
     row["attacks"] = len(attacks)
     row["casualties"] = int(sum(e[5] for e in attacks))
@@ -100,7 +102,8 @@ def _phase_outcomes(cap_count: np.ndarray, scenario: Scenario, tl: Timeline) -> 
         goal = tl.goal(i, at_start)
         if goal is None:
             continue
-        last = int(tl.starts[i + 1]) if i + 1 < len(tl.starts) else n_days
+        end = tl.last[i] + 1  # over the phases that carry its deadline on
+        last = int(tl.starts[end]) if end < len(tl.starts) else n_days
         days = range(first, min(last, n_days))
         met = next((d for d in days if not goal.misses(cap_count[d].tolist())), None)
         key = phase.slug

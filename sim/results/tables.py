@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.model.recorder import EVENT_FIELDS, Recording
 from sim.scenario.schema import Scenario
+from sim.scenario.timeline import Timeline
 
 TIMESERIES_COLUMNS = [
     "scenario",
@@ -36,6 +37,8 @@ PHASE_COLUMNS = [
     "announced",
     "cap",
     "early_return",
+    "deadline_status",
+    "superseded_by",
 ]
 
 
@@ -83,17 +86,36 @@ def events_table(rec: Recording, scenario: Scenario, replication: int) -> pd.Dat
 
 
 def phases_table(scenario: Scenario) -> pd.DataFrame:
-    rows = [
-        {
-            "scenario": scenario.name,
-            "phase": i,
-            "name": p.name,
-            "start": pd.Timestamp(p.start),
-            "deadline": pd.Timestamp(p.deadline) if p.deadline else pd.NaT,
-            "announced": pd.Timestamp(p.announced or p.start),
-            "cap": scenario.phase_cap(i),
-            "early_return": p.early_return,
-        }
-        for i, p in enumerate(scenario.policy.phases)
-    ]
+    """The policy's phases as in force from each start (for announcements, one per
+    announcement that holds in the scenario as loaded), and what became of each deadline:
+    ``judged`` at it, ``carried`` on by the next phase (judged under this one), judged in
+    an earlier phase that set it (``carried from``), or ``superseded`` by another goal."""
+    tl = Timeline(scenario)
+    phases = scenario.policy.phases
+    rows = []
+    for i, p in enumerate(phases):
+        status, by = "", ""
+        if p.deadline is not None:
+            if i in tl.carried:
+                status = "carried from an earlier phase"
+            elif i in tl.superseded:
+                status, by = "superseded", phases[tl.superseded[i]].name
+            elif tl.last[i] != i:
+                status = "judged over the phases that carry it"
+            else:
+                status = "judged"
+        rows.append(
+            {
+                "scenario": scenario.name,
+                "phase": i,
+                "name": p.name,
+                "start": pd.Timestamp(p.start),
+                "deadline": pd.Timestamp(p.deadline) if p.deadline else pd.NaT,
+                "announced": pd.Timestamp(p.announced or p.start),
+                "cap": scenario.phase_cap(i),
+                "early_return": p.early_return,
+                "deadline_status": status,
+                "superseded_by": by,
+            }
+        )
     return pd.DataFrame(rows, columns=PHASE_COLUMNS)

@@ -62,7 +62,7 @@ def whole_unit_problems(scenario: Scenario) -> list[tuple[Key, str]]:
 def _phase_problems(scenario: Scenario, timeline: Timeline, i: int) -> list[tuple[Key, str]]:
     """The problems of phase ``i``, which has a ``mix`` or ``targets``."""
     phase = scenario.policy.phases[i]
-    at: Key = ("policy", "phases", i, "mix" if phase.mix is not None else "targets")
+    at: Key = scenario.policy.path_of(i, "mix" if phase.mix is not None else "targets")
     targets = timeline.final_targets(i, [0] * len(scenario.roles))
     problems: list[tuple[Key, str]] = []
     met: dict[str, _Met] = {}

@@ -32,13 +32,26 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 from sim.errors import ScenarioError, ScenarioWarning
 from sim.scenario.feasibility import whole_unit_problems
 from sim.scenario.overrides import OVERRIDE, apply_override
+from sim.scenario.policy import add_chance_draws
 from sim.scenario.schema import Scenario, check
-from sim.scenario.uncertainty import KIND_MODELS, KINDS, Distribution, is_distribution
+from sim.scenario.uncertainty import (
+    DATE_KIND_MODELS,
+    KIND_MODELS,
+    KINDS,
+    DateDistribution,
+    Distribution,
+    is_distribution,
+    shown,
+)
 
 DISTRIBUTION = TypeAdapter(Distribution)
+DATE_DISTRIBUTION = TypeAdapter(DateDistribution)
 
 Key = tuple[str | int, ...]
 PER_UNIT: Key = ("per_unit",)
+# The scenario's first and last days fix the days every replication records.
+HORIZON: tuple[Key, ...] = (("start",), ("end",))
+POLICY_FORMS = {"phases", "announcements"}
 
 
 @dataclass
@@ -82,6 +95,7 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
         doc.data["name"] = stem
     for text in overrides or []:
         apply_override(doc, text)
+    add_chance_draws(doc.data)
     uncertain = _extract_uncertainties(doc)
     scenario = validate(doc)
     if uncertain:
@@ -91,6 +105,8 @@ def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scena
     for key, message in whole_unit_problems(scenario):
         file, line = doc.locate(key)
         warning = ScenarioWarning(message, file=file, line=line, key=_dotted(key))
+        if any(str(w) == str(warning) for w in scenario._warnings):
+            continue  # a target carried into a later phase: said once, where it was written
         scenario._warnings.append(warning)
         warnings.warn(warning, stacklevel=2)
     return scenario
@@ -113,24 +129,67 @@ def _extract_uncertainties(doc: Document) -> dict[Key, Any]:
                 stack.append((value, here))
     out = {}
     for path, raw in sorted(found.items(), key=lambda kv: _dotted(kv[0])):
+        kind = leaf_type(path)
+        mismatched = _kind_problems(path, raw, kind)
+        if mismatched:
+            _raise_first(mismatched, doc)
+        adapter, models = (
+            (DATE_DISTRIBUTION, DATE_KIND_MODELS)
+            if kind is dt.date
+            else (DISTRIBUTION, KIND_MODELS)
+        )
         try:
-            dist = DISTRIBUTION.validate_python(raw)
+            dist = adapter.validate_python(raw)
         except ValidationError as exc:
             errors = [  # drop the distribution's name pydantic puts first in the location
                 {**e, "loc": e["loc"][1:]} if e["loc"][:1] and e["loc"][0] in KINDS else e
                 for e in exc.errors()
             ]
-            model = KIND_MODELS.get(str(raw.get("distribution")))
+            model = models.get(str(raw.get("distribution")))
             fields = list(model.model_fields) if model else ["distribution"]
             problems = [_describe(err, raw, fields) for err in errors]
             problems = [((*path, *p), m) for p, m in problems]
             _raise_first(problems, doc)
-        kind = leaf_type(path)
-        if kind not in (int, float):
-            _raise_first([(path, "a distribution can stand only for a number")], doc)
+        dist._written_at = doc.locate(path)
         _get(doc.data, path[:-1])[path[-1]] = _as(kind, dist.central())
         out[path] = dist
     return out
+
+
+def _kind_problems(path: Key, raw: dict, kind: Any) -> list[tuple[Key, str]]:
+    """A distribution that cannot stand for the field it is written in: a date drawn from
+    numbers, a number drawn from dates, anything else drawn at all."""
+    name = raw.get("distribution")
+    if kind is dt.date:
+        if path in HORIZON:
+            message = ("the scenario's start and end fix the days every replication records, "
+                       "so they cannot be drawn; draw the policy's dates instead")  # fmt: skip
+            return [(path, message)]
+        if isinstance(name, str) and name in KIND_MODELS and name not in DATE_KIND_MODELS:
+            allowed = ", ".join(DATE_KIND_MODELS)
+            return [(path, f"a date can be drawn from {allowed}, not from a {name} distribution")]
+        model, wrong, field_is = DATE_KIND_MODELS.get(str(name)), (int, float), "a date"
+        want = "a date (YYYY-MM-DD), not a number"
+    elif kind in (int, float):
+        model, wrong, field_is = KIND_MODELS.get(str(name)), (dt.date,), "a number"
+        want = "a number, not a date"
+    else:
+        return [(path, "a distribution can stand only for a number or a date")]
+    problems = []
+    for key in model.model_fields if model else ():
+        if key in ("distribution", "source", "weights") or key not in raw:
+            continue
+        value = raw[key]
+        items = (
+            [((i,), v) for i, v in enumerate(value)] if isinstance(value, list) else [((), value)]
+        )
+        for index, item in items:
+            if isinstance(item, wrong) and not isinstance(item, bool):
+                message = (
+                    f"{_dotted(path)} is {field_is}, so {key} must be {want}: got {shown(item)}"
+                )
+                problems.append(((*path, key, *index), message))
+    return problems
 
 
 def _check_supports(doc: Document, uncertain: dict[Key, Any]) -> None:
@@ -147,14 +206,17 @@ def _check_supports(doc: Document, uncertain: dict[Key, Any]) -> None:
                 file, line = doc.locate(path)
                 same = err.key in (None, _dotted(path))
                 what = err.message if same else f"{err.key}: {err.message}"
-                raise ScenarioError(f"the distribution can give {end:g}, and then {what}",
+                raise ScenarioError(f"the distribution can give {shown(end)}, and then {what}",
                                     file=file, line=line, key=_dotted(path)) from None  # fmt: skip
             finally:
                 holder[path[-1]] = central
 
 
-def _as(kind: type, value: float) -> int | float:
-    return math.floor(value + 0.5) if kind is int else float(value)
+def _as(kind: type, value: Any) -> Any:
+    """A draw as the field takes it: whole numbers rounded; floats as floats; dates as are."""
+    if kind is int:
+        return math.floor(value + 0.5)
+    return float(value) if kind is float else value
 
 
 def leaf_type(path: Key, root: type[BaseModel] = Scenario) -> Any:
@@ -362,6 +424,13 @@ def _merge(base: Document, child: Document, path: Key) -> None:
     """Overlay ``child``'s data (at ``path``) onto ``base`` in place, with positions."""
     src = _get(child.data, path)
     dst = _get(base.data, path)
+    if path == ("policy",) and POLICY_FORMS & set(src):
+        # A policy written in either form replaces the one it extends, in either form.
+        for form in POLICY_FORMS - set(src):
+            dst.pop(form, None)
+            for mine in (base.where, base.notes):
+                for k in [k for k in mine if k[:2] == (*path, form)]:
+                    del mine[k]
     for key, value in src.items():
         sub = (*path, key)
         mappings = isinstance(value, dict) and isinstance(dst.get(key), dict)

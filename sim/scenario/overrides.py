@@ -47,6 +47,24 @@ def apply_override(doc: Document, text: str) -> None:
     """Set one value in ``doc`` (in place) and mark its position as coming from ``--set``."""
     path, value = parse_override(text)
     dotted = ".".join(str(p) for p in path)
+    policy = doc.data.get("policy")
+    if (
+        path[:2] == ("policy", "phases")
+        and len(path) > 2
+        and isinstance(policy, dict)
+        and "announcements" in policy
+        and "phases" not in policy
+    ):
+        message = (
+            "this scenario's policy is written as announcements: set "
+            "policy.announcements.N.KEY (a phase starts on its announcement's takes_effect, "
+            "or its announced date)"
+        )
+        raise ScenarioError(message, file=OVERRIDE, key=dotted)
+    if len(path) == 2 and path[0] == "policy" and isinstance(policy, dict):
+        other = {"phases": "announcements", "announcements": "phases"}.get(str(path[1]))
+        if other:  # a whole policy in one form replaces the other form
+            policy.pop(other, None)
     node: Any = doc.data
     for depth, part in enumerate(path[:-1]):
         here = ".".join(str(p) for p in path[: depth + 1])

@@ -9,49 +9,26 @@ at the line.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import Field, PrivateAttr
 
+from sim.scenario.fields import (
+    Day,
+    Name,
+    Path,
+    People,
+    Rate,
+    Share,
+    Source,
+    _Model,
+    slug,
+)
+from sim.scenario.policy import Phase, Policy, check_policy
 from sim.scenario.uncertainty import Distribution
 
-Path = tuple[str | int, ...]
-
-
-def _as_date(value: object) -> object:
-    """Accept a YAML date, or an ISO date string (from an override or a quoted date)."""
-    if isinstance(value, dt.datetime):
-        if value.time() != dt.time(0):
-            raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
-        return value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}") from None
-    return value
-
-
-Day = Annotated[dt.date, BeforeValidator(_as_date)]
-Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=60)]
-Source = Annotated[
-    str | None,
-    Field(description="Where the figures here come from, or 'assumption' and why."),
-]
-People = Annotated[int, Field(ge=0, le=10_000_000)]
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Rate = Annotated[float, Field(ge=0.0, le=1e9)]
-
-
-def slug(name: str) -> str:
-    """A phase name as it appears in outcome column names: lower case, underscores."""
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "phase"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+__all__ = ["Day", "Name", "Path", "People", "Phase", "Policy", "Rate", "Scenario", "Share",
+           "Source", "check", "slug"]  # fmt: skip
 
 
 class Service(_Model):
@@ -82,6 +59,13 @@ class UnitType(_Model):
     counts_toward_cap: bool = Field(
         default=True,
         description="False for temporary personnel, whom official figures leave out.",
+    )
+    converts_to: dict[Name, Annotated[int, Field(ge=0, le=3650)]] = Field(
+        default_factory=dict,
+        description=(
+            "Unit types a unit of this type can be re-missioned to in place, with the days "
+            "of retraining each takes."
+        ),
     )
     description: str | None = None
     source: Source = None
@@ -218,68 +202,6 @@ class PerUnit(_Model):
     source: Source = None
 
 
-class Phase(_Model):
-    """One phase of the policy: from ``start``, aim for these targets; meet them by ``deadline``.
-
-    Targets are given as ``targets`` (people by role), or as ``mix`` (shares by role) of
-    ``total`` (default: ``fill`` times the cap). With ``total`` alone the current mix is kept.
-    With none of them, the phase holds the force as it is (like-for-like reliefs).
-    """
-
-    name: str = Field(min_length=1, max_length=80)
-    start: Day
-    deadline: Day | None = Field(default=None, description="When the targets must be met.")
-    announced: Day | None = Field(
-        default=None, description="When planners learn of the phase (default: its start)."
-    )
-    cap: People | None = Field(default=None, description="Cap in this phase (default: `cap`).")
-    total: People | None = None
-    mix: dict[Name, Share] | None = None
-    targets: dict[Name, People] | None = None
-    replace: dict[Name, bool] = Field(
-        default_factory=dict,
-        description="Whether units of a role are relieved at the end of their tours (default yes).",
-    )
-    early_return: Literal["none", "as_needed", "immediate"] = Field(
-        default="none",
-        description=(
-            "none: units leave only when their tours end; as_needed: recall units so the "
-            "targets are met by the deadline; immediate: recall the excess now."
-        ),
-    )
-    pace: Literal["at_once", "steady"] = Field(
-        default="at_once",
-        description=(
-            "at_once: the targets apply from the start; steady: they move in a straight "
-            "line from the force at the start to the targets at the deadline."
-        ),
-    )
-    halfway_share: float = Field(
-        default=0.5,
-        gt=0.0,
-        lt=1.0,
-        description=(
-            "With a steady pace, the share of the change made by the halfway date: 0.5 is a "
-            "straight line; lower is slow first and fast last (back-loaded), higher the "
-            "reverse. Worth declaring uncertain where a plan gave an end state but no pace."
-        ),
-    )
-    attacks_per_month: Rate | None = Field(default=None, description="Overrides `threat`.")
-    description: str | None = None
-    source: Source = None
-
-    @property
-    def slug(self) -> str:
-        return slug(self.name)
-
-
-class Policy(_Model):
-    """The policy as ordered phases."""
-
-    phases: list[Phase] = Field(min_length=1)
-    source: Source = None
-
-
 class Scenario(_Model):
     """One policy option: the force, the world it operates in, and the policy's phases."""
 
@@ -385,6 +307,9 @@ def check(s: Scenario) -> list[tuple[Path, str]]:
     if len(roles) != len(s.roles):
         bad(("roles",), "each role may be listed once")
     for name, ut in s.unit_types.items():
+        for target in ut.converts_to:
+            if target not in s.unit_types:
+                bad(("unit_types", name, "converts_to", target), f"unknown unit type '{target}'")
         if ut.role not in roles:
             bad(("unit_types", name, "role"), f"unknown role '{ut.role}'")
         if ut.service not in s.services:
@@ -425,42 +350,6 @@ def check(s: Scenario) -> list[tuple[Path, str]]:
     if s.force_protection and s.force_protection.role not in roles:
         bad(("force_protection", "role"), f"unknown role '{s.force_protection.role}'")
 
-    phases = s.policy.phases
-    if phases and phases[0].start > s.start:
-        bad(("policy", "phases", 0, "start"), "the first phase must start on or before `start`")
-    for i, p in enumerate(phases):
-        at: Path = ("policy", "phases", i)
-        if p.start >= s.end:
-            bad((*at, "start"), f"the phase starts ({p.start}) after the scenario ends ({s.end})")
-        if i and p.start <= phases[i - 1].start:
-            bad((*at, "start"), f"phases must be in order: starts {p.start}, before the one above")
-        if p.announced is not None and p.announced > p.start:
-            bad((*at, "announced"), "a phase cannot be announced after it starts")
-        if p.deadline is not None:
-            if p.deadline < p.start:
-                bad(
-                    (*at, "deadline"), f"the phase ends ({p.deadline}) before it starts ({p.start})"
-                )
-            elif i + 1 < len(phases) and p.deadline > phases[i + 1].start:
-                bad((*at, "deadline"), "the deadline falls after the next phase has started")
-        if p.pace == "steady" and p.deadline is None:
-            bad((*at, "pace"), "a steady pace needs a deadline to move toward")
-        if p.halfway_share != 0.5 and p.pace != "steady":
-            bad((*at, "halfway_share"), "shapes a steady pace only: add pace: steady")
-        known_roles(p.mix, (*at, "mix"))
-        known_roles(p.targets, (*at, "targets"))
-        known_roles(p.replace, (*at, "replace"))
-        cap = s.phase_cap(i)
-        if p.mix is not None and p.targets is not None:
-            bad((*at, "mix"), "give mix or targets, not both")
-        if p.mix is not None and abs(sum(p.mix.values()) - 1.0) > 1e-3:
-            bad((*at, "mix"), f"shares add up to {sum(p.mix.values()):.3f}, not 1")
-        if p.total is not None and p.total > cap:
-            bad((*at, "total"), f"target of {p.total:,} is above the cap of {cap:,}")
-        if p.targets is not None:
-            if p.total is not None:
-                bad((*at, "targets"), "give targets or total, not both")
-            elif sum(p.targets.values()) > cap:
-                total = sum(p.targets.values())
-                bad((*at, "targets"), f"targets add up to {total:,}, above the cap of {cap:,}")
+    conversions = {name: dict(ut.converts_to) for name, ut in s.unit_types.items()}
+    problems.extend(check_policy(s.policy, s.start, s.end, list(s.roles), s.cap, conversions))
     return problems

@@ -28,6 +28,26 @@ class Timeline:
         self.announced = [self.day(p.announced or p.start) for p in self.phases]
         self.deadlines = [None if p.deadline is None else self.day(p.deadline) for p in self.phases]
         self.start_counts: dict[int, list[int]] = {}  # the force as each phase began
+        # A deadline that later phases overtake: carried on by them (the same goal and
+        # deadline: judged once, under the phase that set it, over all of them) or
+        # superseded (reported, never judged). ``last[i]``: the last phase of i's chain.
+        self.carried: set[int] = set()
+        self.superseded: dict[int, int] = {}
+        self.last = list(range(len(self.phases)))
+        for i in range(len(self.phases) - 1):
+            d, nxt = self.deadlines[i], self.starts[i + 1]
+            if d is None:
+                continue
+            if _goal_key(self.phases[i]) == _goal_key(self.phases[i + 1]):
+                self.carried.add(i + 1)  # the same goal (its deadline may be past already)
+            elif nxt < d:
+                self.superseded[i] = i + 1
+        for i in reversed(range(len(self.phases) - 1)):
+            if i + 1 in self.carried:
+                self.last[i] = self.last[i + 1]
+        for i in range(len(self.phases)):  # a chain is superseded where its last phase is
+            if i not in self.carried and self.last[i] in self.superseded:
+                self.superseded[i] = self.superseded.pop(self.last[i])
         # The largest unit that counts toward the cap, by role (0: none can fill it).
         self.largest_unit = [
             max((ut.size for ut in scenario.unit_types.values()
@@ -116,6 +136,8 @@ class Timeline:
         """When phase ``index``'s goal must be met: its deadline, or for a phase that only
         sets a cap, its start (a cap binds from the day it takes effect)."""
         p = self.phases[index]
+        if index in self.carried or index in self.superseded:
+            return None
         if self.deadlines[index] is not None:
             return self.deadlines[index]
         if p.cap is not None and p.total is None and p.mix is None and p.targets is None:
@@ -156,6 +178,12 @@ class Timeline:
         if per_month is None:
             per_month = self.scenario.threat.attacks_per_month
         return per_month * 12 / 365.25
+
+
+def _goal_key(p: Phase) -> tuple:
+    """What a deadline is about: a phase with the same key carries it on (a new cap, pace
+    or airlift does not change what must be met by when)."""
+    return (p.total, p.mix, p.targets, p.deadline)
 
 
 def tolerance(share: float, target: float, largest_unit: int) -> float:

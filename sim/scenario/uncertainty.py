@@ -9,15 +9,26 @@ stream (named after its dotted path). So the same input gets the same value in
 replication k of every scenario run with the same seed (common random numbers), and adding
 an input never changes the others' draws. Integer fields take the draw rounded to the
 nearest whole number.
+
+A date may be uncertain too, drawn from a uniform, triangular or choice distribution over
+dates:
+
+    policy:
+      phases:
+        - start: {distribution: uniform, low: 2021-10-01, high: 2021-10-31}
+
+It is drawn as the numeric distribution over day numbers (``date.toordinal()``), rounded
+to the nearest whole day.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from statistics import NormalDist
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 
 def poisson_quantile(u: float, mean: float) -> int:
@@ -44,6 +55,9 @@ class _Dist(BaseModel):
     source: str | None = Field(
         default=None, description="Where the distribution comes from, or 'assumption' and why."
     )
+    # (file, line) where the distribution was written, set by the loader, so that a draw
+    # that makes the scenario invalid can be reported there.
+    _written_at: tuple[str, int | None] | None = PrivateAttr(default=None)
 
     def support(self) -> tuple[float, float]:
         """The bounds of the distribution (infinite where it has none)."""
@@ -175,6 +189,14 @@ class Poisson(_Dist):
         return float(poisson_quantile(u, self.mean))
 
 
+def _check_weights(values: list, weights: list[float] | None) -> None:
+    if weights is not None:
+        if len(weights) != len(values):
+            raise ValueError(f"{len(weights)} weights for {len(values)} values")
+        if sum(weights) <= 0:
+            raise ValueError("the weights add up to zero")
+
+
 class Choice(_Dist):
     """One of ``values``, with chances in proportion to ``weights`` (equal if left out)."""
 
@@ -184,11 +206,7 @@ class Choice(_Dist):
 
     @model_validator(mode="after")
     def _weights(self) -> Choice:
-        if self.weights is not None:
-            if len(self.weights) != len(self.values):
-                raise ValueError(f"{len(self.weights)} weights for {len(self.values)} values")
-            if sum(self.weights) <= 0:
-                raise ValueError("the weights add up to zero")
+        _check_weights(self.values, self.weights)
         return self
 
     def support(self) -> tuple[float, float]:
@@ -211,6 +229,97 @@ class Choice(_Dist):
         return next(v for v, w in reversed(pairs) if w > 0)
 
 
+def as_date(value: object) -> object:
+    """Accept a YAML date, or an ISO date string (from an override or a quoted date)."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):
+            raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}") from None
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(as_date)]
+
+
+class _DateDist(_Dist):
+    """A distribution over dates: its numeric twin over day numbers, rounded to whole days."""
+
+    def numeric(self) -> _Dist:
+        """The same distribution over day numbers (``date.toordinal()``)."""
+        raise NotImplementedError
+
+    def support(self) -> tuple[dt.date, dt.date]:  # type: ignore[override]
+        return self.extremes()
+
+    def extremes(self) -> tuple[dt.date, dt.date]:  # type: ignore[override]
+        return (self.quantile(0.0), self.quantile(1.0))
+
+    def central(self) -> dt.date:  # type: ignore[override]
+        return self.quantile(0.5)
+
+    def quantile(self, u: float) -> dt.date:  # type: ignore[override]
+        return dt.date.fromordinal(math.floor(self.numeric().quantile(u) + 0.5))
+
+
+class DateUniform(_DateDist):
+    """Every day from ``low`` to ``high`` (the two ends half as likely: draws are rounded)."""
+
+    distribution: Literal["uniform"]
+    low: Date
+    high: Date
+
+    @model_validator(mode="after")
+    def _order(self) -> DateUniform:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be before high ({self.high})")
+        return self
+
+    def numeric(self) -> Uniform:
+        return Uniform(distribution="uniform", low=self.low.toordinal(), high=self.high.toordinal())
+
+
+class DateTriangular(_DateDist):
+    """From ``low`` to ``high``, most likely at ``mode``."""
+
+    distribution: Literal["triangular"]
+    low: Date
+    mode: Date
+    high: Date
+
+    @model_validator(mode="after")
+    def _order(self) -> DateTriangular:
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise ValueError(f"need low <= mode <= high and low before high, got {self.low}, "
+                             f"{self.mode}, {self.high}")  # fmt: skip
+        return self
+
+    def numeric(self) -> Triangular:
+        low, mode, high = (d.toordinal() for d in (self.low, self.mode, self.high))
+        return Triangular(distribution="triangular", low=low, mode=mode, high=high)
+
+
+class DateChoice(_DateDist):
+    """One of ``values``, with chances in proportion to ``weights`` (equal if left out)."""
+
+    distribution: Literal["choice"]
+    values: list[Date] = Field(min_length=1)
+    weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> DateChoice:
+        _check_weights(self.values, self.weights)
+        return self
+
+    def numeric(self) -> Choice:
+        values = [float(d.toordinal()) for d in self.values]
+        return Choice(distribution="choice", values=values, weights=self.weights)
+
+
 Distribution = Annotated[
     Uniform | Triangular | Normal | LogNormal | Poisson | Choice,
     Field(discriminator="distribution"),
@@ -225,7 +334,29 @@ KIND_MODELS: dict[str, type[_Dist]] = {
 }
 KINDS = tuple(KIND_MODELS)
 
+DateDistribution = Annotated[
+    DateUniform | DateTriangular | DateChoice, Field(discriminator="distribution")
+]
+DATE_KIND_MODELS: dict[str, type[_Dist]] = {
+    "uniform": DateUniform,
+    "triangular": DateTriangular,
+    "choice": DateChoice,
+}
+
 
 def is_distribution(value: object) -> bool:
-    """A mapping written in place of a number, recognised by its ``distribution`` key."""
+    """A mapping written in place of a number or date, recognised by its ``distribution`` key."""
     return isinstance(value, dict) and "distribution" in value
+
+
+def shown(value: Any, digits: int = 6) -> str:
+    """A drawn or extreme value as a message shows it: dates as YYYY-MM-DD."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.{digits}g}"
+    try:
+        text = str(value)
+    except ValueError:  # an integer with more digits than Python will print
+        return "a number too long to show"
+    return text if len(text) <= 40 else text[:37] + "..."

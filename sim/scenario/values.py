@@ -47,18 +47,14 @@ def with_values(scenario: Scenario, values: dict[Key, Any], context: str = "") -
             raise ScenarioError(f"{context}no item {key[-1]} in the list",
                                 key=".".join(map(str, key)))  # fmt: skip
         holder[key[-1]] = value
-    file = scenario.files[0] if scenario.files else None
     try:
         concrete = Scenario.model_validate(data)
     except ValidationError as exc:
         error = exc.errors()[0]
-        where = ".".join(str(p) for p in error["loc"])
-        raise ScenarioError(f"{context}{error['msg']}", key=where, file=file) from None
+        raise _invalid(scenario, values, error["loc"], error["msg"], context) from None
     problems = check(concrete)
     if problems:
-        path, message = problems[0]
-        where = ".".join(str(p) for p in path)
-        raise ScenarioError(f"{context}{message}", key=where, file=file)
+        raise _invalid(scenario, values, *problems[0], context)
     concrete._files = scenario.files
     concrete._notes = scenario.notes
     remaining = {k: d for k, d in scenario._uncertain.items() if k not in values}
@@ -71,3 +67,30 @@ def with_values(scenario: Scenario, values: dict[Key, Any], context: str = "") -
 def apply_values(scenario: Scenario, values: dict[str, Any]) -> Scenario:
     """``with_values`` with dotted paths, for experiments and notebooks."""
     return with_values(scenario, {as_key(p): v for p, v in values.items()})
+
+
+def _invalid(
+    scenario: Scenario, values: dict[Key, Any], path: tuple, message: str, context: str
+) -> ScenarioError:
+    """The error for values that make an invalid scenario, keyed by the value at fault.
+
+    A problem at a key that was set is that value's; one elsewhere (a set cap below a fixed
+    total) is blamed on the set value nearest to it in the scenario, and names its own key.
+    """
+    where = ".".join(str(p) for p in path)
+    file = scenario.files[0] if scenario.files else None
+    if not values:
+        return ScenarioError(f"{context}{message}", key=where, file=file)
+    cause = ".".join(map(str, max(values, key=lambda key: _shared(key, tuple(path)))))
+    what = message if cause == where else f"{where}: {message}"
+    return ScenarioError(f"{context}{what}", file=file, key=cause)
+
+
+def _shared(a: tuple, b: tuple) -> int:
+    """How many leading parts two key paths share."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

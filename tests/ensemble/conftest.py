@@ -1,7 +1,7 @@
 """Short scenarios and helpers shared by the ensemble tests.
 
 The option scenarios run for thirteen months; these tests need many replications, not
-long ones, so they cut the advisory option to five months (its phases moved earlier)
+long ones, so they cut the advisory option to five months (its dates moved earlier)
 and keep everything else as written. Tests whose expected numbers must not move when the
 scenario files gain or lose uncertain inputs pin those inputs at their medians (``pins``).
 """
@@ -21,8 +21,14 @@ from sim.scenario import Scenario
 ADVISORY = "scenarios/advisory.yaml"
 STATUS_QUO = "scenarios/status-quo.yaml"
 END = "end=2021-10-31"
-# The advisory option in five months: the same three phases, the last from mid-September.
-SHORT_ADVISORY = [END, "policy.phases.1.deadline=2021-09-15", "policy.phases.2.start=2021-09-15"]
+# The advisory option in five months: the same three announcements, the combat mission to
+# end by mid-September and the last announced and in force then.
+SHORT_ADVISORY = [
+    END,
+    "policy.announcements.1.deadline=2021-09-15",
+    "policy.announcements.2.announced=2021-09-15",
+    "policy.announcements.2.takes_effect=2021-09-15",
+]
 SHORT_STATUS_QUO = [END]
 # One uncertain float and one uncertain whole number, so drawn columns are exercised.
 UNCERTAIN = [

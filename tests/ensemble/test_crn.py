@@ -22,7 +22,7 @@ SHARED = "threat.casualties_per_attack"
 
 @pytest.fixture(scope="module")
 def hot():
-    extra = ["name=hot", "policy.phases.2.attacks_per_month=16"]
+    extra = ["name=hot", "policy.announcements.2.attacks_per_month=16"]
     return load(ADVISORY, *SHORT_ADVISORY, *UNCERTAIN, *extra)
 
 

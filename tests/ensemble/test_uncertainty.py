@@ -195,7 +195,12 @@ BAD = [
     (f"{ATTACKS}={{distribution: uniform, low: 4}}", f"{ATTACKS}.high", "missing"),
     (f"{ATTACKS}={{distribution: uniform, low: '4', high: 9}}", f"{ATTACKS}.low", "number"),
     ("name={distribution: uniform, low: 4, high: 9}", "name", "number"),
-    ("start={distribution: uniform, low: 4, high: 9}", "start", "number"),
+    ("start={distribution: uniform, low: 4, high: 9}", "start", "cannot be drawn"),
+    (
+        "policy.announcements.1.announced={distribution: uniform, low: 4, high: 9}",
+        "policy.announcements.1.announced.low",
+        "not a number",
+    ),
     ("allow_over_cap={distribution: choice, values: [0, 1]}", "allow_over_cap", "number"),
     (f"{ATTACKS}={{distribution: uniform, low: -2, high: 5}}", ATTACKS, "-2"),
     (
@@ -297,10 +302,10 @@ def test_an_unbounded_distribution_must_stay_within_the_field(override):
 
 def test_a_draw_that_breaks_a_rule_between_fields_is_a_scenario_error():
     # Each end is fine with the other at its median; together they can put the total of the
-    # last phase above the cap, which only a draw can show.
+    # last announcement above the cap, which only a draw can show.
     scenario = with_set(
         "cap={distribution: uniform, low: 2430, high: 2700}",
-        "policy.phases.2.total={distribution: uniform, low: 2300, high: 2560}",
+        "policy.announcements.2.total={distribution: uniform, low: 2300, high: 2560}",
     )
     failures = 0
     for k in range(60):

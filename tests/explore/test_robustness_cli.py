@@ -137,7 +137,7 @@ def test_the_documented_experiment_runs_end_to_end(tmp_path):
     assert (read(out, "regret")["regret"] >= 0).all()
     assert read(out, "failures").empty
     experiments = read(out, "experiments")
-    assert len(experiments) == 6 and "policy.phases.1.start" in experiments
+    assert len(experiments) == 6 and "policy.announcements.1.announced" in experiments
     outcomes = read(out, "outcomes")
     assert len(outcomes) == 6 * len(options) * 2
     for stem in ["regret", *(f"boxes-{option}" for option in options)]:

@@ -12,7 +12,7 @@ VARIANTS = {
     "status-quo": [],
     "advisory": [],
     "withdrawal": [],
-    "advisory-cap-2000": ["cap=2000", "policy.phases.1.start=2021-10-01"],
+    "advisory-cap-2000": ["cap=2000", "policy.announcements.1.announced=2021-10-01"],
     "withdrawal-half-airlift": ["airlift.sorties_per_week=1.5"],
 }
 

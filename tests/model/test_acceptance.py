@@ -118,7 +118,7 @@ LOWER_CAPS = {
     # from the start, without notice; the combat mission's end announced on 2021-10-01
     "from-the-start": (
         "scenarios/advisory.yaml",
-        ("cap=2000", "policy.phases.1.start=2021-10-01"),
+        ("cap=2000", "policy.announcements.1.announced=2021-10-01"),
         0,
         1,
     ),

@@ -31,8 +31,13 @@ def model_with_force(scenario, steps: list[tuple[float, int, int]], n_days: int)
 
 
 def scenario_with(basis: str):
-    """Phases start on days 55 and 213; the second raises the rate from 8 to 15 a month."""
-    overrides = [*PINNED, f"threat.rate_basis={basis}", "policy.phases.1.attacks_per_month=15"]
+    """Announcements take effect on days 55 and 213; the second raises the rate from 8 to 15
+    a month, and the third, which does not restate it, keeps it."""
+    overrides = [
+        *PINNED,
+        f"threat.rate_basis={basis}",
+        "policy.announcements.1.attacks_per_month=15",
+    ]
     return sim.load_scenario("scenarios/advisory.yaml", overrides)
 
 
@@ -106,7 +111,7 @@ def test_a_role_of_no_exposure_is_never_hit():
 
 def test_the_rate_per_1000_follows_the_force_through_a_withdrawal():
     """Rates that agree at the start part as the force shrinks, to none once it has gone."""
-    pins = ["threat.attacks_per_month=10", "policy.phases.1.attacks_per_month=null"]
+    pins = ["threat.attacks_per_month=10", "policy.announcements.1.attacks_per_month=null"]
     fixed = sim.load_scenario("scenarios/withdrawal.yaml", pins)
     first = sim.simulate(fixed, seed=0).timeseries
     n0 = int(first[first.date == first.date.min()].boots_on_ground.sum())

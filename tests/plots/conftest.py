@@ -130,7 +130,7 @@ OUTCOMES = ["total_cost_usd", "adviser_days", "days_over_cap", "casualties"]
 INPUTS = [
     "threat.attacks_per_month",
     "cap",
-    "policy.phases.1.start",
+    "policy.announcements.1.announced",
     "tour_extension_days",
     "cost.default_per_troop_year_usd",
 ]
@@ -146,7 +146,7 @@ def make_experiments() -> pd.DataFrame:
             "sample": np.arange(N_SAMPLES),
             "threat.attacks_per_month": rng.uniform(2, 20, N_SAMPLES),
             "cap": np.round(rng.uniform(1500, 3000, N_SAMPLES)),
-            "policy.phases.1.start": [
+            "policy.announcements.1.announced": [
                 first + dt.timedelta(days=int(d)) for d in rng.integers(0, 127, N_SAMPLES)
             ],
             "tour_extension_days": rng.choice([0, 30, 60], N_SAMPLES),
@@ -287,8 +287,8 @@ def make_regret() -> pd.DataFrame:
 def make_numeric_inputs(experiments: pd.DataFrame) -> pd.DataFrame:
     """Inputs as numbers, dates as days after the earliest (as sim.explore passes them)."""
     frame = experiments.drop(columns="sample").copy()
-    dates = pd.to_datetime(frame["policy.phases.1.start"])
-    frame["policy.phases.1.start"] = (dates - dates.min()).dt.days.astype(float)
+    dates = pd.to_datetime(frame["policy.announcements.1.announced"])
+    frame["policy.announcements.1.announced"] = (dates - dates.min()).dt.days.astype(float)
     return frame.astype(float)
 
 

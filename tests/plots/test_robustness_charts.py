@@ -173,12 +173,11 @@ def test_no_box_when_no_or_every_future_fails(t, option, text):
 
 
 def test_dates_as_days_are_labelled(t):
-    rules = make_rules().assign(
-        rule=lambda r: r["rule"].replace(RULE, "policy.phases.1.start > 30")
-    )
+    date = "policy.announcements.1.announced"
+    rules = make_rules().assign(rule=lambda r: r["rule"].replace(RULE, f"{date} > 30"))
     fig = discovered_boxes(t["inputs"], t["means"], t["ok"], rules, scenario="advisory")
     (ax,) = data_axes(fig)
-    assert ax.get_xlabel() == "policy.phases.1.start (days after the earliest date sampled)"
+    assert ax.get_xlabel() == f"{date} (days after the earliest date sampled)"
 
 
 # --- mistakes ----------------------------------------------------------------------------

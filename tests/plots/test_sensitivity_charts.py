@@ -110,8 +110,8 @@ def test_scatter_points_are_the_means(t):
     cost = advisory["total_cost_usd"].to_numpy() * 1e-6
     points = _points(panels["cap"], "advisory")
     np.testing.assert_allclose(points, np.column_stack([x["cap"], cost]))
-    dated = _points(panels["policy.phases.1.start"], "advisory")
-    days = mdates.date2num(pd.to_datetime(x["policy.phases.1.start"]).to_numpy())
+    dated = _points(panels["policy.announcements.1.announced"], "advisory")
+    days = mdates.date2num(pd.to_datetime(x["policy.announcements.1.announced"]).to_numpy())
     np.testing.assert_allclose(dated[:, 0], days)
     assert "US$ million" in panels["threat.attacks_per_month"].get_ylabel()
     assert panels["threat.attacks_per_month"].get_xlabel() == "Attacks per month"

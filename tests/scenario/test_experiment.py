@@ -62,10 +62,13 @@ def test_iraq_options_loads_with_its_scenarios():
     assert experiment.name == "iraq-options"
     assert [s.name for s in scenarios] == ["status-quo", "advisory", "withdrawal"]
     assert list(experiment.inputs) == [*experiment.uncertainties, *experiment.levers]
-    assert set(experiment.levers) == {"policy.phases.1.cap", "policy.phases.1.start"}
-    start = experiment.levers["policy.phases.1.start"]
+    assert set(experiment.levers) == {
+        "policy.announcements.1.cap",
+        "policy.announcements.1.announced",
+    }
+    start = experiment.levers["policy.announcements.1.announced"]
     assert isinstance(start.low, dt.date) and start.low < start.high
-    assert start.scenarios == ["advisory"]  # status quo has no phase 1 to move
+    assert start.scenarios == ["advisory"]  # status quo has no announcement 1 to move
     assert experiment.uncertainties["tour_extension_days"].choices == [0, 30, 60]
     assert set(experiment.thresholds) <= set(experiment.outcomes)
     assert experiment.thresholds["days_over_cap"] == Threshold(max=0)
@@ -121,10 +124,10 @@ MISTAKES = [
     case("  adviser_days: maximize", f"  adviser_days: more {HERE}",
          "outcomes.adviser_days", "'minimize' or 'maximize'"),
     case("name: tiny", f"name: Tiny Futures {HERE}", "name", "pattern"),
-    # The lever reaches the phase's deadline from above: advisory's phase 2 starts then.
-    case(CAP, f"policy.phases.1.start: {{low: 2021-09-01, high: 2022-03-31, "
+    # The lever reaches past the next announcement: advisory's third is made on 2021-12-09.
+    case(CAP, f"policy.announcements.1.announced: {{low: 2021-09-01, high: 2022-03-31, "
               f"scenarios: [advisory]}} {HERE}",
-         "levers.policy.phases.1.start", "does not make a valid 'advisory'"),
+         "levers.policy.announcements.1.announced", "does not make a valid 'advisory'"),
 ]  # fmt: skip
 
 
@@ -168,15 +171,15 @@ def test_a_missing_scenario_file_is_named_where_the_experiment_lists_it(tmp_path
 
 
 def test_an_item_missing_from_a_scenarios_list_is_a_scenario_error(tmp_path):
-    # status-quo has one phase: without `scenarios: [advisory]` the lever has nothing to set.
-    # Today this escapes as an IndexError from sim/scenario/values.py (with_values).
-    text = BASE.replace(CAP, f"policy.phases.1.start: [2021-09-01, 2021-11-30] {HERE}")
+    # status-quo has one announcement: without `scenarios: [advisory]` the lever has nothing
+    # to set. Today this escapes as an IndexError from sim/scenario/values.py (with_values).
+    text = BASE.replace(CAP, f"policy.announcements.1.announced: [2021-09-01, 2021-11-30] {HERE}")
     path = write(tmp_path, text)
     with pytest.raises(ScenarioError) as info:
         load_experiment(path)
     err = info.value
     assert (err.file, err.line) == (str(path), marked_line(text))
-    assert err.key == "levers.policy.phases.1.start"
+    assert err.key == "levers.policy.announcements.1.announced"
     assert "status-quo" in err.message
 
 
@@ -240,7 +243,8 @@ def test_sampled_values_follow_each_field_type():
                           "unit_types.adviser_team.lead_time_days": [60, 150],
                           "tour_extension_days": {"choices": [0, 30, 60]}},
         "levers": {"cap": [1500, 3000],
-                   "policy.phases.1.start": {"low": "2021-07-26", "high": "2021-11-30"}},
+                   "policy.announcements.1.announced": {"low": "2021-07-26",
+                                                        "high": "2021-11-30"}},
         "outcomes": {"total_cost_usd": "minimize"},
     })  # fmt: skip
     design = np.array([[0.0] * 5, [0.5] * 5, [1 - 1e-12] * 5])
@@ -252,7 +256,7 @@ def test_sampled_values_follow_each_field_type():
     assert list(table["cap"]) == [1500, 2250, 3000]
     assert all(isinstance(v, int) for v in table["cap"].tolist())
     assert list(table["tour_extension_days"]) == [0, 30, 60]
-    starts = list(table["policy.phases.1.start"])
+    starts = list(table["policy.announcements.1.announced"])
     assert starts[0] == dt.date(2021, 7, 26) and starts[-1] == dt.date(2021, 11, 30)
 
 

@@ -41,11 +41,13 @@ def test_cap_is_an_integer_and_advisory_mix_still_fits() -> None:
     assert scenario.phase_cap(1) == 2000
 
 
-def test_phase_start_is_a_date() -> None:
-    scenario = load("policy.phases.1.start=2021-10-01")
-    assert scenario.policy.phases[1].start == dt.date(2021, 10, 1)
-    assert type(scenario.policy.phases[1].start) is dt.date
+def test_announcement_date_is_a_date() -> None:
+    scenario = load("policy.announcements.1.announced=2021-10-01")
+    assert scenario.policy.announcements[1].announced == dt.date(2021, 10, 1)
+    assert type(scenario.policy.announcements[1].announced) is dt.date
+    assert scenario.policy.phases[1].start == dt.date(2021, 10, 1)  # in force when announced
     assert scenario.policy.phases[0].start == dt.date(2021, 6, 1)  # the others are untouched
+    assert scenario.policy.phases[2].start == dt.date(2021, 12, 31)
 
 
 def value_at(scenario: Scenario, dotted: str) -> Any:
@@ -71,11 +73,11 @@ def value_at(scenario: Scenario, dotted: str) -> Any:
         ("start='2021-06-01'", dt.date(2021, 6, 1)),  # a quoted ISO date is still a date
         ("threat.exposure.combat=2", 2.0),
         ("unit_types.adviser_team.size=10", 10),
-        ("policy.phases.2.name=advise", "advise"),
-        ("policy.phases.1.early_return=immediate", "immediate"),
+        ("policy.announcements.2.name=advise", "advise"),
+        ("policy.announcements.1.early_return=immediate", "immediate"),
         ("title='An option: with a colon'", "An option: with a colon"),
         ("roles=[combat, advisory, logistics, force_protection, headquarters, medical]", ROLES),
-        ("policy.phases.1.replace={combat: true}", {"combat": True}),
+        ("policy.announcements.1.replace={combat: true}", {"combat": True}),
         ("  cap  =  2100 ", 2100),
     ],
 )
@@ -91,8 +93,8 @@ def test_override_sets_a_yaml_value(override: str, expected: Any) -> None:
         ("unit_types.adviser_team.lead_time_days=null", 0),
         ("unit_types.adviser_team.supply=null", None),
         ("force_protection=null", None),
-        ("policy.phases.1.deadline=null", None),
-        ("policy.phases.1.mix=null", None),
+        ("policy.announcements.1.deadline=null", None),
+        ("policy.announcements.1.mix=null", None),
         ("title=~", None),
     ],
 )
@@ -139,12 +141,22 @@ def test_parse_override_reads_yaml_values() -> None:
 MISTAKES = [
     # (id, overrides, key, message fragment)
     ("no equals sign", ["cap"], "cap", "KEY=VALUE"),
-    ("index out of range", ["policy.phases.7.start=2021-10-01"], "policy.phases.7.start", "7"),
-    ("negative index", ["policy.phases.-1.start=2021-10-01"], "policy.phases.-1.start", "-1"),
+    (
+        "index out of range",
+        ["policy.announcements.7.announced=2021-10-01"],
+        "policy.announcements.7.announced",
+        "7",
+    ),
+    (
+        "negative index",
+        ["policy.announcements.-1.announced=2021-10-01"],
+        "policy.announcements.-1.announced",
+        "-1",
+    ),
     (
         "name for an index",
-        ["policy.phases.last.start=2021-10-01"],
-        "policy.phases.last.start",
+        ["policy.announcements.last.announced=2021-10-01"],
+        "policy.announcements.last.announced",
         "last",
     ),
     ("unknown key", ["capp=2000"], "capp", "did you mean 'cap'?"),
@@ -155,9 +167,9 @@ MISTAKES = [
         "did you mean 'size'?",
     ),
     (
-        "unknown phase key",
-        ["policy.phases.1.dedline=2021-12-01"],
-        "policy.phases.1.dedline",
+        "unknown announcement key",
+        ["policy.announcements.1.dedline=2021-12-01"],
+        "policy.announcements.1.dedline",
         "did you mean 'deadline'?",
     ),
     ("text for a number", ["cap=lots"], "cap", "valid integer"),
@@ -183,15 +195,15 @@ MISTAKES = [
     ("impossible date", ["start=2021-13-01"], "start", "month"),
     ("required key removed", ["cap=null"], "cap", "missing required key 'cap'"),
     (
-        "deadline before start",
-        ["policy.phases.1.deadline=2021-07-01"],
-        "policy.phases.1.deadline",
+        "deadline before start",  # the last announcement: nothing carries it on
+        ["policy.announcements.2.deadline=2021-07-01"],
+        "policy.announcements.2.deadline",
         "before it starts",
     ),
     (
         "total above the cap",
-        ["policy.phases.1.mix=null", "policy.phases.1.total=3000"],
-        "policy.phases.1.total",
+        ["policy.announcements.2.total=3000"],
+        "policy.announcements.2.total",
         "above the cap of 2,500",
     ),
     ("deeply nested value", ["roles=" + "[" * 500 + "]" * 500], "roles", ""),
@@ -216,8 +228,20 @@ def test_missing_equals_without_a_key() -> None:
 
 
 def test_index_message_names_the_list() -> None:
-    err = override_error("policy.phases.7.start=2021-10-01")
-    assert "'policy.phases' has no item 7" in err.message, err.message
+    err = override_error("policy.announcements.7.announced=2021-10-01")
+    assert "'policy.announcements' has no item 7" in err.message, err.message
+
+
+def test_a_phase_of_a_policy_written_as_announcements_names_the_path_to_use() -> None:
+    err = override_error("policy.phases.1.start=2021-10-01")
+    assert (err.file, err.key) == (OVERRIDE, "policy.phases.1.start")
+    assert "policy.announcements.N.KEY" in err.message, err.message
+
+
+def test_a_whole_policy_in_phases_replaces_the_announcements() -> None:
+    scenario = load("policy.phases=[{name: hold, start: 2021-06-01}]")
+    assert scenario.policy.announcements is None
+    assert [p.name for p in scenario.policy.phases] == ["hold"]
 
 
 def test_missing_key_in_a_mapping_made_by_an_override() -> None:

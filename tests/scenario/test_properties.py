@@ -3,24 +3,28 @@
 
 Mutations work on copies of base.yaml and advisory.yaml (advisory extends base) in a fresh
 temporary folder per example: keys deleted or misspelt, values replaced by other types or
-garbage (the file then rewritten from the data), or the text itself cut short or salted
-with random characters.
+garbage or by distributions (mostly over dates, in place of a date; the file then rewritten
+from the data), or the text itself cut short or salted with random characters. A scenario
+that loads with uncertain inputs must also draw its first replications or fail with one
+located ``ScenarioError``.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import io
 import json
 import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from sim import ScenarioError, load_scenario
+from sim.ensemble.sampling import sample_scenario
 from sim.scenario.overrides import OVERRIDE
 from sim.scenario.schema import Scenario
 
@@ -90,6 +94,54 @@ garbage = st.recursive(
 )
 
 
+# Distributions in place of a date: over dates near the one they replace, as YAML dates or
+# ISO text, or with one flaw: out of order, a bound that is not a date, a kind a date cannot
+# take, a key missing or unknown.
+FIELDS = {
+    "uniform": ["low", "high"],
+    "triangular": ["low", "mode", "high"],
+    "choice": ["values"],
+    "normal": ["mean", "sd"],
+    "poisson": ["mean"],
+    "gamma": ["shape"],
+}
+FLAWS = [None] * 6 + ["order", "bound", "kind", "missing", "unknown"]
+
+
+@st.composite
+def date_distributions(draw: st.DrawFn, near: dt.date = dt.date(2021, 7, 26)) -> dict[str, Any]:
+    days = st.integers(-20, 20).map(lambda n: near + dt.timedelta(days=n))
+    dates = days | days.map(dt.date.isoformat)
+    flaw = draw(st.sampled_from(FLAWS))
+    kind = draw(st.sampled_from(["uniform", "triangular", "choice"]))
+    if flaw == "kind":
+        kind = draw(st.sampled_from(["normal", "poisson", "gamma"]))
+    fields = FIELDS[kind]
+    spec: dict[str, Any] = {"distribution": kind}
+    if kind == "choice":
+        spec["values"] = draw(st.lists(dates, min_size=1, max_size=4))
+        if draw(st.booleans()):
+            n = len(spec["values"])
+            spec["weights"] = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    else:
+        n = len(fields)
+        ordered = sorted(draw(st.lists(days, min_size=n, max_size=n)), reverse=flaw == "order")
+        spec.update(zip(fields, ordered, strict=True))
+    if flaw == "bound":
+        spec[draw(st.sampled_from(fields))] = draw(scalars)
+    elif flaw == "missing":
+        del spec[draw(st.sampled_from(fields))]
+    elif flaw == "unknown":
+        spec[draw(names)] = draw(scalars)
+    return spec
+
+
+def value_at(data: Any, path: Key) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
 def typo(draw: st.DrawFn, key: str) -> str:
     """A misspelling of ``key``: one character dropped, doubled, swapped or replaced."""
     i = draw(st.integers(0, len(key) - 1))
@@ -110,15 +162,26 @@ def mutate_data(draw: st.DrawFn, data: dict) -> None:
     paths = key_paths(data)
     path = draw(st.sampled_from(paths))
     parent = parent_of(data, path)
-    what = draw(st.sampled_from(["delete", "rename", "retype"]))
+    what = draw(st.sampled_from(["delete", "rename", "retype", "uncertain"]))
     if what == "delete":
         del parent[path[-1]]
     elif what == "rename" and isinstance(parent, dict):
         new = typo(draw, path[-1])
         if new not in parent:
             parent[new] = parent.pop(path[-1])
+    elif what == "uncertain":
+        parent[path[-1]] = draw(date_distributions())
     else:
         parent[path[-1]] = draw(garbage)
+
+
+def make_a_date_uncertain(draw: st.DrawFn, data: dict) -> None:
+    """Replace one date in ``data`` by a distribution over dates near it."""
+    dates = [p for p in key_paths(data) if isinstance(value_at(data, p), dt.date)]
+    if dates:
+        path = draw(st.sampled_from(dates))
+        parent = parent_of(data, path)
+        parent[path[-1]] = draw(date_distributions(parent[path[-1]]))
 
 
 def mutate_text(draw: st.DrawFn, text: str) -> str:
@@ -143,7 +206,11 @@ def mutated(draw: st.DrawFn) -> tuple[dict[str, str], dict[str, Any] | None]:
         texts[target] = mutate_text(draw, texts[target])
         return texts, None
     data = copy.deepcopy(DATA)
-    for _ in range(draw(st.integers(1, 3))):
+    uncertain = draw(st.booleans())
+    if uncertain:  # mostly in advisory.yaml, whose dates are the policy's
+        target = draw(st.sampled_from(FILES[::-1]))
+        make_a_date_uncertain(draw, data[target])
+    for _ in range(int(draw(st.booleans())) if uncertain else draw(st.integers(1, 3))):
         if data[target]:
             mutate_data(draw, data[target])
     texts[target] = dump(data[target])
@@ -203,6 +270,12 @@ def test_mutated_scenario_loads_or_raises_scenario_error(case) -> None:
         else:
             assert isinstance(scenario, Scenario)
             assert scenario.files == [str(folder / "advisory.yaml"), str(folder / "base.yaml")]
+            for k in range(2):  # drawn together, inputs valid alone may break a rule
+                try:
+                    sample_scenario(scenario, 0, k)
+                except ScenarioError as err:
+                    assert f"replication {k}" in err.message
+                    check_error(err, folder, texts, data)
 
 
 # Overrides -------------------------------------------------------------------------------
@@ -219,6 +292,7 @@ def override_texts(draw: st.DrawFn) -> str:
         key += "." + draw(names | st.integers(-1, 5).map(str))
     value = draw(
         garbage.map(lambda v: json.dumps(v, default=str))  # JSON is YAML
+        | date_distributions().map(lambda v: json.dumps(v, default=str))  # dates as ISO text
         | st.text(max_size=12)
         | st.sampled_from(["", "null", "[", "{a: 1", "2021-13-01", "!!binary x", "&a 1", "*a"])
     )
@@ -238,3 +312,44 @@ def test_any_override_loads_or_raises_scenario_error(overrides: list[str]) -> No
             assert err.line is None
     else:
         assert isinstance(scenario, Scenario)
+
+
+# Uncertain dates through --set ----------------------------------------------------------
+
+# Each date of advisory.yaml (as written there, or in base.yaml) and its value.
+DATES = {
+    ".".join(map(str, path)): value_at(DATA[name], path)
+    for name in reversed(FILES)
+    for path in key_paths(DATA[name])
+    if isinstance(value_at(DATA[name], path), dt.date)
+}
+
+
+@settings(SETTINGS, max_examples=100)
+@given(key=st.sampled_from(sorted(DATES)), data=st.data())
+def test_any_date_distribution_loads_and_draws_or_raises_scenario_error(key, data) -> None:
+    """Loaded, its draws are whole days within its extremes, or the replication fails with
+    one ``ScenarioError`` at the ``--set`` that gave it; refused, it is one ScenarioError."""
+    spec = data.draw(date_distributions(DATES[key]))
+    try:
+        scenario = load_scenario(
+            SCENARIOS / "advisory.yaml", [f"{key}={json.dumps(spec, default=str)}"]
+        )
+    except ScenarioError as err:
+        assert type(err) is ScenarioError
+        assert err.file is not None and "\n" not in str(err)
+        event("refused")
+        return
+    low, high = scenario.uncertainties[key].extremes()
+    for k in range(3):
+        try:
+            _, drawn = sample_scenario(scenario, 0, k)
+        except ScenarioError as err:
+            event("a replication failed")
+            assert f"replication {k}" in err.message
+            assert err.key in scenario.uncertainties
+            if err.key == key:
+                assert (err.file, err.line) == (OVERRIDE, None)
+        else:
+            event("drawn")
+            assert low <= dt.date.fromisoformat(drawn[key]) <= high
