@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import detachments
 from sim.model.force import ARRIVING, CANCELLED, IN_COUNTRY, Unit
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class Planner:
         now, t_end = self.env.now, old.tour_end
         old.decided = True
         old.plan_out = t_end
-        if old.recalled.triggered:
+        if old.recalled.triggered or detachments.decide(self.m, old):
             return
         if not self.timeline.replaced(old.role, t_end, now):
             self.m.recorder.log(now, "not_relieved", old, detail="the role is no longer replaced")
@@ -310,6 +311,7 @@ class Planner:
         self._drawn_down: set[int] = set()
         self._draw_down()
         self._build_up()
+        detachments.keep(self.m)
 
     def _build_up(self) -> None:
         now = self.env.now
@@ -400,8 +402,11 @@ class Planner:
             elif steady:  # the path needs the orders on their way: recall only those in the
                 # country who would still be there
                 units = [u for u in mine if u.boarded and self.holds(u, when)]
-            elif target == 0:  # everyone goes, temporary personnel too
-                units = [u for u in mine if u.relieves is None]
+            elif target == 0:  # everyone goes, uncounted personnel too, unless kept
+                units = [
+                    u for u in mine
+                    if u.relieves is None and detachments.kept(self.m, u.type_name) is None
+                ]  # fmt: skip
             else:
                 units = [u for u in mine if self.holds(u, when)]
             # Orders not yet on their way go first, then units leaving anyway after ``when``

@@ -10,7 +10,7 @@ works from phases, so announcements are turned into the phases they amount to
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -133,6 +133,23 @@ class Phase(_Model):
     convert: list[Conversion] = Field(
         default_factory=list, description="Units re-missioned in place when it starts."
     )
+    detachments: dict[Name, Annotated[int, Field(ge=0, le=10_000)]] = Field(
+        default_factory=dict,
+        description=(
+            "Units of these types (not counted toward the cap) kept in the country, "
+            "relieved like for like whatever the targets; 0 withdraws them."
+        ),
+    )
+    drift_per_month: float | None = Field(
+        default=None,
+        ge=-1e6,
+        le=1e6,
+        allow_inf_nan=False,
+        description=(
+            "Net change of the force per month that no announcement made (usually "
+            "negative and uncertain); only in a period without a target. Off by default."
+        ),
+    )
     description: str | None = None
     source: Source = None
 
@@ -145,7 +162,8 @@ class Phase(_Model):
 # deadline unless it gives its own).
 PLAN_KEYS = (
     "deadline", "cap", "total", "mix", "targets", "replace", "early_return", "pace",
-    "halfway_share", "attacks_per_month", "airlift", "planning_interval_days",
+    "halfway_share", "attacks_per_month", "airlift", "planning_interval_days", "detachments",
+    "drift_per_month",
 )  # fmt: skip
 GOAL_KEYS = ("total", "mix", "targets")
 
@@ -168,6 +186,13 @@ class _Plan(_Model):
     attacks_per_month: Rate | None = None
     airlift: AirliftChange | None = None
     planning_interval_days: int | None = Field(default=None, gt=0, le=365)
+    detachments: dict[Name, Annotated[int, Field(ge=0, le=10_000)]] | None = Field(
+        default=None, description="Uncounted units kept, by type (only the types named)."
+    )
+    drift_per_month: float | None = Field(
+        default=None, ge=-1e6, le=1e6, allow_inf_nan=False,
+        description="Unannounced net change per month, in a period without a target.",
+    )  # fmt: skip
     temporary: list[Deployment] | None = Field(
         default=None, description="Temporary deployments ordered when it takes effect."
     )
@@ -225,6 +250,7 @@ def phases_from_announcements(items: list[Announcement]) -> tuple[list[Phase], l
         plan, name = _chosen(a)
         restated = {k for k in PLAN_KEYS if getattr(plan, k) is not None}
         if restated & set(GOAL_KEYS):  # a new goal: what it does not restate, it replaces
+            state.pop("drift_per_month", None)  # an announced goal ends the drift
             drop = {"targets": ("total", "mix"), "mix": ("targets",), "total": ("targets",)}
             for k in restated & set(GOAL_KEYS):
                 for old in drop[k]:
@@ -233,8 +259,8 @@ def phases_from_announcements(items: list[Announcement]) -> tuple[list[Phase], l
                 state.pop("deadline", None)
         for k in restated:
             value = getattr(plan, k)
-            if k == "replace":
-                value = {**state["replace"], **value}
+            if k in ("replace", "detachments"):
+                value = {**state.get(k, {}), **value}
             elif k == "airlift" and state.get("airlift") is not None:
                 value = state["airlift"].model_copy(update=value.model_dump(exclude_unset=True))
             state[k] = value
@@ -381,6 +407,13 @@ def check_policy(
                 problems.append(((*at(i, "convert"), k, "to"),
                                  f"{c.unit_type} declares no conversion to '{c.to}' "
                                  f"(add it to unit_types.{c.unit_type}.converts_to)"))  # fmt: skip
+        if p.drift_per_month is not None and (
+            p.total is not None or p.mix is not None or p.targets is not None
+        ):
+            bad(i, "drift_per_month", "a drift is for a period without an announced target")
+        for name in p.detachments:
+            if name not in unit_types:
+                problems.append(((*at(i, "detachments"), name), f"unknown unit type '{name}'"))
         change = p.airlift
         if (
             change is not None

@@ -350,6 +350,13 @@ def check(s: Scenario) -> list[tuple[Path, str]]:
     if s.force_protection and s.force_protection.role not in roles:
         bad(("force_protection", "role"), f"unknown role '{s.force_protection.role}'")
 
+    for i, phase in enumerate(s.policy.phases or []):
+        for name in phase.detachments:
+            ut = s.unit_types.get(name)
+            if ut is not None and ut.counts_toward_cap:
+                bad((*s.policy.path_of(i, "detachments"), name),
+                    "a kept detachment is of a type that does not count toward the cap "
+                    "(counts_toward_cap: false)")  # fmt: skip
     conversions = {name: dict(ut.converts_to) for name, ut in s.unit_types.items()}
     problems.extend(check_policy(s.policy, s.start, s.end, list(s.roles), s.cap, conversions))
     return problems

@@ -16,6 +16,8 @@ from datetime import date
 
 from sim.scenario.schema import Phase, Scenario
 
+MONTH_DAYS = 365.25 / 12
+
 
 class Timeline:
     """Phases, caps and targets as functions of model time."""
@@ -89,9 +91,15 @@ class Timeline:
         change by the halfway date.
         """
         i = self.index(t, now)
+        p = self.phases[i]
+        if p.drift_per_month is not None and self.total_only(i):
+            base = self.start_counts.get(i, list(current))
+            have = sum(base)
+            months = max(t - self.starts[i], 0.0) / MONTH_DAYS
+            total = max(have + p.drift_per_month * months, 0.0)
+            return [total * c / have if have else total / len(base) for c in base]
         final = self.final_targets(i, current)
         deadline = self.deadlines[i]
-        p = self.phases[i]
         if p.pace != "steady" or deadline is None or t >= deadline:
             return final
         base = self.start_counts.get(i, list(current))
@@ -147,7 +155,8 @@ class Timeline:
     def total_only(self, index: int) -> bool:
         """Does phase ``index`` set a ``total`` without a mix or targets by role?"""
         p = self.phases[index]
-        return p.total is not None and p.mix is None and p.targets is None
+        aimed = p.total is not None or p.drift_per_month is not None
+        return aimed and p.mix is None and p.targets is None
 
     def goal(self, index: int, current: Sequence[int]) -> Goal | None:
         """What phase ``index`` asks for, and how close counts as met (``None``: nothing).
@@ -159,7 +168,9 @@ class Timeline:
         p = self.phases[index]
         targets = self.final_targets(index, current)
         share = self.scenario.target_tolerance
-        if self.total_only(index):
+        if self.total_only(index) and p.total is None:  # a drift: nothing to meet
+            goal = Goal(self.roles, [None] * len(targets), [0.0] * len(targets))
+        elif self.total_only(index):
             largest = max(self.largest_unit)
             goal = Goal(self.roles, [None] * len(targets), [0.0] * len(targets),
                         float(p.total), tolerance(share, p.total, largest))  # fmt: skip

@@ -3,6 +3,8 @@ conditional announcements drawn per replication."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import math
 import textwrap
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.ensemble.worker import run_one
@@ -258,3 +262,45 @@ def test_a_file_written_in_announcements_replaces_a_base_in_phases(tmp_path):
     s = announcements(tmp_path, HOLD)
     assert [p.name for p in s.policy.phases] == ["hold"]
     assert "phases" not in s.model_dump()["policy"]  # worked out, not written back
+
+
+# Fuzz: any value at any new key gives a scenario or one located ScenarioError -------------
+
+NEW_KEYS = [
+    "policy.announcements.1.probability",
+    "policy.announcements.1.takes_effect",
+    "policy.announcements.1.alternatives",
+    "policy.announcements.1.detachments",
+    "policy.announcements.1.drift_per_month",
+    "policy.announcements.2.airlift",
+    "policy.announcements.2.airlift.sorties_per_week",
+    "policy.announcements.2.planning_interval_days",
+    "policy.announcements.2.temporary",
+    "policy.announcements.2.temporary.0.people",
+    "policy.announcements.2.temporary.0.arrive_by",
+    "policy.announcements.2.temporary.0.leave_by",
+    "policy.announcements.2.temporary.0.unit_type",
+    "policy.announcements.2.convert",
+    "unit_types.rapid_response_battalion.converts_to",
+]
+VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-10**7, 10**7),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(max_size=12),
+    st.dates(dt.date(2020, 1, 1), dt.date(2023, 1, 1)),
+    st.lists(st.integers(-5, 5), max_size=3),
+    st.dictionaries(st.sampled_from(["weight", "total", "unit_type", "to", "x"]),
+                    st.one_of(st.integers(-5, 5000), st.text(max_size=5)), max_size=3),
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None)
+@given(key=st.sampled_from(NEW_KEYS), value=VALUES)
+def test_any_value_at_a_new_key_loads_or_is_one_located_error(key, value):
+    text = json.dumps(value, default=str)
+    try:
+        sim.load_scenario("scenarios/examples/evacuation-surge.yaml", [f"{key}={text}"])
+    except sim.ScenarioError as err:
+        assert err.file and err.key and "\n" not in str(err)
