@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import detachments
+from sim.model import detachments, remission
 from sim.model.force import ARRIVING, CANCELLED, IN_COUNTRY, Unit
 
 if TYPE_CHECKING:
@@ -285,11 +285,10 @@ class Planner:
     def phase_started(self, index: int) -> None:
         """A new phase is in force: order its temporary deployments, call off reliefs it
         no longer wants, then review."""
-        from sim.model.remission import convert
         from sim.model.surge import deploy
 
         deploy(self.m, index)
-        convert(self.m, index)
+        remission.convert(self.m, index)
         now = self.env.now
         self._memo.clear()
         for u in list(self.force.units):
@@ -310,6 +309,7 @@ class Planner:
         """
         self._drawn_down: set[int] = set()
         self._draw_down()
+        remission.convert(self.m, self.timeline.index(self.env.now), review=True)
         self._build_up()
         detachments.keep(self.m)
 
@@ -319,10 +319,13 @@ class Planner:
         for role, types in enumerate(self.types_of_role):
             if role in self._drawn_down:
                 continue
-            for type_name in types:
+            counted = [t for t in types if self.s.unit_types[t].counts_toward_cap]
+            no_room = False
+            for type_name in counted:
+                if no_room:  # room is the force's, not the type's: no other type fits either
+                    break
                 ut = self.s.unit_types[type_name]
-                if not ut.counts_toward_cap:
-                    continue
+                last = type_name == counted[-1]  # short only if no other type can fill
                 t_ready = now + ut.lead_time_days + self.margin
                 targets = self.timeline.targets(t_ready, self.force.cap_count, now)
                 target = targets[role]
@@ -339,13 +342,15 @@ class Planner:
                     room = sum(t or 0.0 for t in targets) - whole
                 while have + ut.size <= target + ut.size / 2 and ut.size <= room + ut.size / 2:
                     if not self._available(type_name):
-                        self._shortfall(role, f"supply of {type_name} exhausted")
+                        if last:  # every type of the role is at its supply
+                            self._shortfall(role, f"supply of {', '.join(counted)} exhausted")
                         break
                     if profile is None:
                         profile = self._profile(now)
                     arrive_at = self._first_room(profile, t_ready, ut.size)
                     if arrive_at is None:
                         self._shortfall(role, "no room under the cap for more units")
+                        no_room = True
                         break
                     self._order(type_name, arrive_at, now)
                     have += ut.size

@@ -1,6 +1,7 @@
 """Re-missioning in place: units in the country take on another mission instead of rotating.
 
-When a phase that orders conversions starts, the units to convert are chosen (of the
+When a phase that orders conversions starts (and, for ``as_needed``, at each review while it
+is in force), the units to convert are chosen (of the
 named type, in the country, holding their mission, not recalled, with no relief already
 on its way), in the declared order, as many as asked or as the new role needs to reach
 its target. From then the planner plans each as a unit of its new type and role; its
@@ -21,9 +22,13 @@ if TYPE_CHECKING:
     from sim.scenario.policy import Conversion
 
 
-def convert(m: Model, index: int) -> None:
-    """Start the conversions phase ``index`` orders (it has just started)."""
+def convert(m: Model, index: int, review: bool = False) -> None:
+    """Start the conversions phase ``index`` orders: when it starts, and at each review
+    while it is in force for those ``as_needed`` (a unit still handing over when the phase
+    began may be converted once it holds the mission)."""
     for c in m.timeline.phases[index].convert:
+        if review and c.units != "as_needed":
+            continue
         days = m.scenario.unit_types[c.unit_type].converts_to[c.to]
         for u in _chosen(m, c, days):
             _start(m, u, c.to, days)

@@ -144,6 +144,7 @@ def _options(c: Comparison) -> str:
         parts.append(
             f"<h3>{_e(s.get('title') or name)} <code>{_e(name)}</code></h3>"
             f"<p>{_e(s.get('description') or '')}</p>"
+            + _announcements(s)
             + _table(
                 [
                     "Phase",
@@ -161,6 +162,37 @@ def _options(c: Comparison) -> str:
             )
         )
     return "".join(parts)
+
+
+ANNOUNCED_KEYS = (
+    "deadline", "cap", "total", "mix", "targets", "replace", "early_return", "pace",
+    "halfway_share", "attacks_per_month", "airlift", "planning_interval_days", "detachments",
+    "drift_per_month", "temporary", "convert",
+)  # fmt: skip
+
+
+def _announcements(s: dict) -> str:
+    """The announcements as made: when, from when, what each set, and on what condition."""
+    items = (s.get("policy") or {}).get("announcements")
+    if not items:
+        return ""
+    rows = []
+    for a in items:
+        said = ", ".join(k for k in ANNOUNCED_KEYS if a.get(k) not in (None, [], {}))
+        if a.get("alternatives"):
+            chance = "one of " + ", ".join(
+                f"{alt.get('name') or 'alternative'} (weight {alt.get('weight', 0):g})"
+                for alt in a["alternatives"]
+            )
+        elif a.get("probability") is not None:
+            chance = f"holds with probability {a['probability']:g}"
+        else:
+            chance = "certain"
+        rows.append((a["name"], a["announced"], a.get("takes_effect") or a["announced"],
+                     said or "nothing new (a hold)", chance))  # fmt: skip
+    return "<p>Announcements, as made:</p>" + _table(
+        ["Announcement", "Announced", "Takes effect", "Sets", "Condition"], rows, set()
+    )
 
 
 def _deadline_status(c: Comparison, name: str) -> dict[str, str]:

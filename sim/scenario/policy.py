@@ -255,8 +255,9 @@ def phases_from_announcements(items: list[Announcement]) -> tuple[list[Phase], l
             for k in restated & set(GOAL_KEYS):
                 for old in drop[k]:
                     state.pop(old, None)
-            if "deadline" not in restated:
-                state.pop("deadline", None)
+            for k in ("deadline", "pace", "halfway_share"):  # the old path's, not the new
+                if k not in restated:
+                    state.pop(k, None)
         for k in restated:
             value = getattr(plan, k)
             if k in ("replace", "detachments"):

@@ -23,9 +23,8 @@ FROM, TO = 144_000, 40_000
 
 
 def scenario(halfway: float) -> sim.Scenario:
-    return sim.load_scenario(
-        HISTORY, [f"policy.phases.1.halfway_share={halfway}", f"policy.phases.1.total={TO}"]
-    )
+    plan = "policy.announcements.1"  # the drawdown plan of 2009-02-27
+    return sim.load_scenario(HISTORY, [f"{plan}.halfway_share={halfway}", f"{plan}.total={TO}"])
 
 
 def path(day: pd.Timestamp, halfway: float) -> float:

@@ -174,11 +174,14 @@ def test_the_report_has_its_sections(page):
 def test_every_option_has_its_description_and_phases(page, cmp):
     options = page.words("options")
     tables = page.tables["options"]
-    assert len(tables) == len(cmp.scenarios)
-    for name, table in zip(cmp.scenarios, tables, strict=True):
+    # per option: its announcements as made, then the phases they amount to
+    assert len(tables) == 2 * len(cmp.scenarios)
+    for name, made, table in zip(cmp.scenarios, tables[::2], tables[1::2], strict=True):
         resolved = cmp.scenario(name)["resolved"]
         assert name in options
         assert _words(resolved["description"]) in options
+        assert made[0] == ["Announcement", "Announced", "Takes effect", "Sets", "Condition"]
+        assert list(_rows(made)) == [a["name"] for a in resolved["policy"]["announcements"]]
         assert list(_rows(table)) == [p["name"] for p in cmp.scenario(name)["phases"]]
 
 
