@@ -320,10 +320,8 @@ class Planner:
             if role in self._drawn_down:
                 continue
             counted = [t for t in types if self.s.unit_types[t].counts_toward_cap]
-            no_room = False
             for type_name in counted:
-                if no_room:  # room is the force's, not the type's: no other type fits either
-                    break
+                no_room = False
                 ut = self.s.unit_types[type_name]
                 last = type_name == counted[-1]  # short only if no other type can fill
                 t_ready = now + ut.lead_time_days + self.margin
@@ -348,13 +346,14 @@ class Planner:
                     if profile is None:
                         profile = self._profile(now)
                     arrive_at = self._first_room(profile, t_ready, ut.size)
-                    if arrive_at is None:
-                        self._shortfall(role, "no room under the cap for more units")
+                    if arrive_at is None:  # a smaller type may still fit: short if none does
                         no_room = True
                         break
                     self._order(type_name, arrive_at, now)
                     have += ut.size
                     room -= ut.size
+                if last and no_room:
+                    self._shortfall(role, "no room under the cap for more units")
 
     def _strength_from(self, role: int, t: float) -> int:
         """People of ``role`` holding the mission at ``t``, plus new units due after ``t``."""
