@@ -30,11 +30,8 @@ class ScenarioError(SimError):
         key: str | None = None,
         more: int = 0,
     ) -> None:
-        self.message = " ".join(str(message).split())  # always one line
-        self.file = str(file) if file is not None else None
-        self.line = line
-        self.key = key
         self.more = more
+        _locate(self, message, file, line, key)
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
@@ -60,14 +57,21 @@ class ScenarioWarning(UserWarning):
         line: int | None = None,
         key: str | None = None,
     ) -> None:
-        self.message = " ".join(str(message).split())  # always one line
-        self.file = str(file) if file is not None else None
-        self.line = line
-        self.key = key
+        _locate(self, message, file, line, key)
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
         return _located(self.file, self.line, self.key, self.message)
+
+
+def _locate(
+    target: object, message: str, file: str | Path | None, line: int | None, key: str | None
+) -> None:
+    """Set where a problem is, and its message as one line, on an error or a warning."""
+    target.message = " ".join(str(message).split())  # type: ignore[attr-defined]
+    target.file = str(file) if file is not None else None  # type: ignore[attr-defined]
+    target.line = line  # type: ignore[attr-defined]
+    target.key = key  # type: ignore[attr-defined]
 
 
 def _located(file: str | None, line: int | None, key: str | None, message: str) -> str:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 Path = tuple[str | int, ...]
 
 
-def _as_date(value: object) -> object:
+def as_date(value: object) -> object:
     """Accept a YAML date, or an ISO date string (from an override or a quoted date)."""
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
@@ -25,7 +25,7 @@ def _as_date(value: object) -> object:
     return value
 
 
-Day = Annotated[dt.date, BeforeValidator(_as_date)]
+Day = Annotated[dt.date, BeforeValidator(as_date)]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]*$", max_length=60)]
 Source = Annotated[
     str | None,

@@ -28,7 +28,9 @@ import math
 from statistics import NormalDist
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from sim.scenario.fields import Day
 
 
 def poisson_quantile(u: float, mean: float) -> int:
@@ -229,21 +231,7 @@ class Choice(_Dist):
         return next(v for v, w in reversed(pairs) if w > 0)
 
 
-def as_date(value: object) -> object:
-    """Accept a YAML date, or an ISO date string (from an override or a quoted date)."""
-    if isinstance(value, dt.datetime):
-        if value.time() != dt.time(0):
-            raise ValueError("expected a date (YYYY-MM-DD), not a date and time")
-        return value.date()
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"expected a date (YYYY-MM-DD), got {value!r}") from None
-    return value
-
-
-Date = Annotated[dt.date, BeforeValidator(as_date)]
+Date = Day  # a date as any scenario field takes it (YAML date or ISO text)
 
 
 class _DateDist(_Dist):
