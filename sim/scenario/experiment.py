@@ -11,7 +11,7 @@ direction that is better. Inputs are dotted paths into the scenarios:
       airlift.sorties_per_week: [1.5, 6]
     levers:
       cap: [1500, 3000]
-      policy.phases.1.start: {low: 2021-09-01, high: 2022-06-30, scenarios: [advisory]}
+      policy.announcements.1.announced: {low: 2021-07-01, high: 2021-12-01, scenarios: [advisory]}
       airlift.cancel_probability: {choices: [0.02, 0.1]}
     outcomes:
       total_cost_usd: minimize

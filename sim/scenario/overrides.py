@@ -1,4 +1,4 @@
-"""Dotted overrides: ``--set policy.phases.1.start=2021-10-01`` changes one value in place.
+"""Dotted overrides: ``--set policy.announcements.1.announced=2021-10-01`` sets one value.
 
 The value is parsed as YAML, so ``2000`` is a number, ``2021-10-01`` a date, ``false`` a
 boolean, ``[a, b]`` a list and ``null`` removes a setting back to its default.
