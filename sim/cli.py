@@ -18,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sim.errors import ScenarioWarning, SimError
+from sim.errors import ChartWarning, ScenarioWarning, SimError
 
 app = typer.Typer(
     add_completion=False,
@@ -43,7 +43,7 @@ def _fail(error: Exception) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _warn(warning: ScenarioWarning) -> None:
+def _warn(warning: ScenarioWarning | ChartWarning) -> None:
     typer.echo(f"warning: {warning}", err=True)
 
 
@@ -58,7 +58,7 @@ def _show_warnings(ctx: typer.Context) -> None:
     python_show = warnings.showwarning
 
     def show(message, category, filename, lineno, file=None, line=None):
-        if not isinstance(message, ScenarioWarning):
+        if not isinstance(message, ScenarioWarning | ChartWarning):
             python_show(message, category, filename, lineno, file, line)
         elif str(message) not in shown:
             shown.add(str(message))

@@ -16,8 +16,9 @@ folder; every chart method returns a Figure and never writes a file.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -131,18 +132,22 @@ class Comparison:
 
     def charts(self) -> dict[str, Figure]:
         """Every standard chart, by file stem (as a run folder's ``charts/`` holds them)."""
+        return {stem: draw() for stem, draw in self.chart_makers().items()}
+
+    def chart_makers(self) -> dict[str, Callable[[], Figure]]:
+        """What :meth:`charts` draws, one function per chart, so that each can fail alone."""
         several = len(self.scenarios) > 1
-        figures: dict[str, Figure] = {}
+        makers: dict[str, Callable[[], Figure]] = {}
         for name in self.scenarios:
             suffix = f"-{name}" if several else ""
-            figures[f"total-vs-cap{suffix}"] = self.plot_total(name)
-            figures[f"composition{suffix}"] = self.plot_composition(name)
-            figures[f"movements{suffix}"] = self.plot_movements(name)
+            makers[f"total-vs-cap{suffix}"] = partial(self.plot_total, name)
+            makers[f"composition{suffix}"] = partial(self.plot_composition, name)
+            makers[f"movements{suffix}"] = partial(self.plot_movements, name)
         if self.replications > 1:
-            figures["outcomes"] = self.plot_outcomes()
+            makers["outcomes"] = self.plot_outcomes
         if several and self.replications > 1:
-            figures["differences"] = self.plot_differences()
-        return figures
+            makers["differences"] = self.plot_differences
+        return makers
 
     def report(self, path: str | Path | None = None) -> Path:
         """Write the self-contained HTML report (default: ``report.html`` in the run folder)."""
@@ -246,7 +251,9 @@ def _restore(name: str, frame: pd.DataFrame, manifest: dict) -> pd.DataFrame:
             "phases": ("deadline_status", "superseded_by")}  # fmt: skip
     for column in text.get(name, ()):
         if column in frame:
-            frame[column] = frame[column].fillna("").astype(str)
+            frame[column] = (
+                frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+            )
     if name in ("timeseries", "movements") and "role" in frame:
         roles: list[str] = []
         for s in manifest["scenarios"]:

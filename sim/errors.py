@@ -64,6 +64,14 @@ class ScenarioWarning(UserWarning):
         return _located(self.file, self.line, self.key, self.message)
 
 
+class ChartWarning(UserWarning):
+    """Charts of a complete run that could not be drawn; its tables are all written.
+
+    Issued by the run once its tables and manifest are written; reads as one line: which
+    charts, why, and how to draw them again.
+    """
+
+
 def _locate(
     target: object, message: str, file: str | Path | None, line: int | None, key: str | None
 ) -> None:

@@ -5,9 +5,11 @@ same without a shell. Every scenario is loaded and checked, and the output folde
 checked, before any simulation starts.
 
 The folder's ``manifest.json`` says where a run stands (``status``: running, interrupted,
-complete). While it runs, finished batches are saved under ``batches/``; the tables and
-charts are written only at the end, each to a temporary name first. An interrupted run can
-be completed with ``resume``; a run that fails with an error removes its folder.
+complete). While it runs, finished batches are saved under ``batches/``; the tables are
+written only at the end, each to a temporary name first, and the run is complete once they
+are. The charts come after them: a chart that cannot be drawn is listed in the manifest
+(``charts_failed``) and never costs the tables. An interrupted run can be completed with
+``resume``; a run that fails with an error during the simulation removes its folder.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +30,7 @@ from sim.comparison import TABLES, Comparison, build_comparison
 from sim.ensemble.checkpoint import BATCHES, iter_batches
 from sim.ensemble.executors import default_workers, make_executor
 from sim.ensemble.runner import Ensemble, EnsembleResult, Plan
-from sim.errors import OutputError
+from sim.errors import ChartWarning, OutputError
 from sim.results.layout import check_out_dir, default_run_dir, write_csv, write_json
 from sim.results.manifest import build_manifest, scenario_hash
 from sim.results.tables import TIMESERIES_COLUMNS, phases_table, series_table
@@ -45,6 +48,7 @@ class RunOutput:
     result: EnsembleResult
     comparison: Comparison
     files: list[Path] = field(default_factory=list)
+    charts_failed: list[dict[str, str]] = field(default_factory=list)
 
     def __getattr__(self, name: str) -> object:
         # summary, outcomes, differences, bands, phases, manifest... come from the comparison
@@ -154,7 +158,7 @@ def run_scenarios(
     )  # fmt: skip
     output = RunOutput(target, scenarios, result, comparison)
     if target is not None:
-        output.files = _write_folder(target, comparison, scenarios, formats, keep_series, report)
+        _write_folder(target, output, formats, keep_series, report)
     return output
 
 
@@ -183,14 +187,19 @@ def _check_resumable(folder: Path, scenarios: list[Scenario], plan: Plan) -> dic
 
 def _write_folder(
     target: Path,
-    comparison: Comparison,
-    scenarios: list[Scenario],
+    output: RunOutput,
     formats: Sequence[str],
     keep_series: bool,
     report: bool,
-) -> list[Path]:
-    """Tables, charts (and the report), then the manifest saying the run is complete."""
-    files = []
+) -> None:
+    """Tables, then the manifest saying the run is complete, then charts (and the report).
+
+    The charts come last and each may fail alone: a chart that cannot be drawn is named in
+    the manifest's ``charts_failed`` and in ``output.charts_failed``, with a warning, and
+    never costs the finished replications.
+    """
+    comparison = output.comparison
+    files = output.files
     for name in TABLES:
         frame = getattr(comparison, name)
         if name == "differences" and frame.empty:
@@ -198,15 +207,34 @@ def _write_folder(
         files.append(_atomic(target / f"{name}.csv", lambda p, f=frame: write_csv(f, p)))
     if keep_series:
         path = target / "timeseries.parquet"
-        files.append(_atomic(path, lambda p: _write_series(target, scenarios, p)))
-    files += _write_charts(target, comparison, formats)
-    if report:
-        files.append(comparison.report(target / "report.html"))
+        files.append(_atomic(path, lambda p: _write_series(target, output.scenarios, p)))
     shutil.rmtree(target / BATCHES, ignore_errors=True)
     manifest = comparison.manifest
-    manifest["files"] = sorted(str(f.relative_to(target)) for f in files)
-    files.append(write_json(manifest, target / "manifest.json"))
-    return files
+    _write_manifest(manifest, target, files)  # complete: from here on the tables are safe
+    try:
+        files += _write_charts(target, comparison, formats, output.charts_failed)
+        if report:
+            files.append(comparison.report(target / "report.html"))
+    finally:
+        if output.charts_failed:
+            manifest["charts_failed"] = output.charts_failed
+            warnings.warn(_chart_warning(target, output.charts_failed), stacklevel=3)
+        files.append(_write_manifest(manifest, target, files))
+
+
+def _chart_warning(folder: Path, failed: Sequence[dict[str, str]]) -> ChartWarning:
+    charts = "; ".join(f"{f['chart']} ({f['error']})" for f in failed)
+    return ChartWarning(
+        f"chart{'s' if len(failed) > 1 else ''} not drawn: {charts}. The run is complete "
+        f"(tables and manifest in {folder}); once fixed, `sim report {folder}` draws the "
+        "charts again in report.html"
+    )
+
+
+def _write_manifest(manifest: dict, target: Path, files: list[Path]) -> Path:
+    listed = [f for f in files if f.name != "manifest.json"]
+    manifest["files"] = sorted(str(f.relative_to(target)) for f in listed)
+    return write_json(manifest, target / "manifest.json")
 
 
 def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
@@ -234,13 +262,26 @@ def _write_series(folder: Path, scenarios: list[Scenario], path: Path) -> None:
             writer.close()
 
 
-def _write_charts(target: Path, comparison: Comparison, formats: Sequence[str]) -> list[Path]:
-    """The standard charts, written to a staging folder then moved into place."""
+def _write_charts(
+    target: Path, comparison: Comparison, formats: Sequence[str], failed: list[dict[str, str]]
+) -> list[Path]:
+    """The standard charts, written to a staging folder then moved into place.
+
+    A chart that raises is skipped and added to ``failed`` (its stem and the error, on
+    one line); the others are still written.
+    """
     staging = target / ".charts.tmp"
     shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
     written: list[Path] = []
-    for stem, fig in comparison.charts().items():
-        written += plots.save(fig, staging / stem, formats)
+    for stem, draw in comparison.chart_makers().items():
+        try:
+            written += plots.save(draw(), staging / stem, formats)
+        except Exception as error:  # a chart bug must not cost the run its tables
+            for stale in staging.glob(f"{stem}.*"):
+                stale.unlink()
+            message = " ".join(str(error).split())
+            failed.append({"chart": stem, "error": f"{type(error).__name__}: {message}"})
     final = target / "charts"
     shutil.rmtree(final, ignore_errors=True)
     os.replace(staging, final)

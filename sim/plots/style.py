@@ -132,6 +132,10 @@ RC: dict[str, object] = {
     "hatch.linewidth": 0.6,
     "pdf.fonttype": 42,  # TrueType, so text stays text in the PDF
     "svg.hashsalt": "sim",  # fixed ids: the same chart gives the same SVG
+    # Titles, labels, phase and scenario names and footers are the user's text, and a
+    # dollar sign is money: no text is ever read as mathtext or sent to TeX.
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 
 

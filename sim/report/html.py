@@ -284,19 +284,27 @@ def _charts(c: Comparison) -> str:
         "differences": f"Difference of each option from {c.reference}",
     }
     parts = []
-    for n, (stem, fig) in enumerate(c.charts().items()):
+    for n, (stem, draw) in enumerate(c.chart_makers().items()):
         kind = next((k for k in captions if stem.startswith(k)), stem)
         scenario = stem.removeprefix(kind).lstrip("-")
         caption = captions.get(kind, stem) + (f": {scenario}" if scenario else "")
-        parts.append(f'<figure id="chart-{_e(stem)}">{_svg(fig, f"c{n}-")}'
+        try:
+            drawing = _svg(draw(), f"c{n}-")
+        except Exception as error:  # one chart's bug must not cost the report
+            message = " ".join(str(error).split())
+            drawing = f'<p class="note">This chart could not be drawn: {_e(message)}</p>'
+        parts.append(f'<figure id="chart-{_e(stem)}">{drawing}'
                      f"<figcaption>{_e(caption)}</figcaption></figure>")  # fmt: skip
     return "".join(parts)
 
 
 def _svg(fig: Figure, prefix: str) -> str:
     """The figure as inline SVG, its ids made unique within the page."""
+    from sim.plots.style import style_context
+
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.1)
+    with style_context():  # the house settings, as when the chart files are saved
+        fig.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.1)
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m[1]}"', text)

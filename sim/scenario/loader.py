@@ -31,7 +31,7 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 
 from sim.errors import ScenarioError, ScenarioWarning
 from sim.scenario.feasibility import whole_unit_problems
-from sim.scenario.overrides import OVERRIDE, apply_override
+from sim.scenario.overrides import MAX_VALUES, OVERRIDE, TOO_MANY_VALUES, apply_override
 from sim.scenario.policy import add_chance_draws
 from sim.scenario.schema import Scenario, check
 from sim.scenario.uncertainty import (
@@ -52,6 +52,9 @@ PER_UNIT: Key = ("per_unit",)
 # The scenario's first and last days fix the days every replication records.
 HORIZON: tuple[Key, ...] = (("start",), ("end",))
 POLICY_FORMS = {"phases", "announcements"}
+# Files in one chain of ``extends:``, the scenario itself included: far more than any real
+# family of scenarios needs, and few enough that a chain cannot exhaust the stack.
+MAX_EXTENDS = 50
 
 
 @dataclass
@@ -282,7 +285,7 @@ def _document(root: Any, path: Path, shown: str, chain: tuple[Path, ...]) -> Doc
     if not isinstance(root, CommentedMap):
         raise ScenarioError("a scenario must be a mapping of keys", file=shown, line=1)
     doc = Document(data={}, files=[shown])
-    doc.data = _plain(root, (), shown, doc.where, doc.notes)
+    doc.data = _plain(root, (), shown, doc.where, doc.notes, _Expansion())
     parent = doc.data.get("extends")
     if parent is None:
         return doc
@@ -292,6 +295,10 @@ def _document(root: Any, path: Path, shown: str, chain: tuple[Path, ...]) -> Doc
                             key="extends")  # fmt: skip
     base_path = path.parent / parent
     line = doc.where[("extends",)][1]
+    if len(chain) >= MAX_EXTENDS:
+        raise ScenarioError(f"a chain of `extends` may hold at most {MAX_EXTENDS} files; this "
+                            f"one goes on past {chain[0].name}", file=shown, line=line,
+                            key="extends")  # fmt: skip
     if not base_path.is_file():
         raise ScenarioError(f"cannot find '{parent}' (looked for {base_path})", file=shown,
                             line=line, key="extends")  # fmt: skip
@@ -348,8 +355,12 @@ def _key_at(yaml: YAML, text: str, line: int | None) -> str | None:
     except (YAMLError, RecursionError):
         return None
     stack: list[tuple[Any, Key]] = [(node, ())]
+    seen: set[int] = set()  # an alias is the node it names: walk it once, not per alias
     while stack:
         node, path = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, MappingNode):
             for k, v in node.value:
                 stack.append((v, (*path, getattr(k, "value", "?"))))
@@ -360,9 +371,47 @@ def _key_at(yaml: YAML, text: str, line: int | None) -> str | None:
     return None
 
 
-def _plain(node: Any, path: Key, shown: str, where: dict, notes: dict) -> Any:
+@dataclass
+class _Expansion:
+    """How many values ``_plain`` may still make, and the alias it is inside, if any.
+
+    An alias is the very object its anchor names, so a few hundred bytes of aliases of
+    aliases stand for billions of values; turning them into plain data must stop early.
+    """
+
+    left: int = MAX_VALUES
+    seen: set[int] = field(default_factory=set)  # ids of the containers met so far
+    alias: Key | None = None  # where the outermost alias being expanded was written
+    aliases: bool = False  # whether any alias of a mapping or list was met
+
+
+def _plain(node: Any, path: Key, shown: str, where: dict, notes: dict, budget: _Expansion) -> Any:
     """Turn ruamel's round-trip nodes into plain Python, recording each key's line and
-    the comment at the end of it."""
+    the comment at the end of it; refuse to make more than ``MAX_VALUES`` values."""
+    budget.left -= 1
+    if budget.left < 0:
+        at = budget.alias or path[:1]
+        # A list item's recorded line is that of the value it names, so an alias in a list
+        # is shown at the line of the key that holds the list.
+        keyed = at[: max((n for n, part in enumerate(at, 1) if isinstance(part, str)), default=0)]
+        message = TOO_MANY_VALUES if budget.aliases else f"more than {MAX_VALUES:,} values"
+        raise ScenarioError(message, file=shown, line=where.get(keyed, (shown, None))[1],
+                            key=_dotted(at) or None)  # fmt: skip
+    if not isinstance(node, CommentedMap | CommentedSeq):
+        return _convert(node, path, shown, where, notes, budget)
+    outermost = id(node) in budget.seen and budget.alias is None
+    budget.seen.add(id(node))
+    if outermost:
+        budget.alias, budget.aliases = path, True
+    try:
+        return _convert(node, path, shown, where, notes, budget)
+    finally:
+        if outermost:
+            budget.alias = None
+
+
+def _convert(node: Any, path: Key, shown: str, where: dict, notes: dict, budget: _Expansion) -> Any:
+    """One node of ``_plain``."""
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
         for key in node:
@@ -372,14 +421,14 @@ def _plain(node: Any, path: Key, shown: str, where: dict, notes: dict) -> Any:
                                     key=_dotted(path) or None)  # fmt: skip
             where[(*path, key)] = (shown, line)
             _note(notes, (*path, key), node.ca.items.get(key), 2)
-            out[key] = _plain(node[key], (*path, key), shown, where, notes)
+            out[key] = _plain(node[key], (*path, key), shown, where, notes, budget)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for i, item in enumerate(node):
             where[(*path, i)] = (shown, _line(node, i))
             _note(notes, (*path, i), node.ca.items.get(i), 0)
-            items.append(_plain(item, (*path, i), shown, where, notes))
+            items.append(_plain(item, (*path, i), shown, where, notes, budget))
         return items
     if isinstance(node, bool) or node is None:
         return node
@@ -531,14 +580,18 @@ def _data_path(loc: tuple, data: Any) -> Key:
         ):
             node = node[part]
             path.append(part)
-        elif (
-            isinstance(node, dict)
-            and isinstance(part, str)
-            and not part.startswith(("[", "function-"))
-        ):
+        elif is_distribution(node) and part == node["distribution"]:
+            continue  # the union member pydantic tried, named after the distribution
+        elif isinstance(node, dict) and isinstance(part, str) and not _is_tag(part):
             path.append(part)  # a missing key: point at its parent's line
             node = None
     return tuple(path)
+
+
+def _is_tag(part: str) -> bool:
+    """A name pydantic gives a member of a union ('tagged-union[...]', 'constrained-float',
+    'function-after[...]'), not a key: the schema's keys never hold '-' or '['."""
+    return "-" in part or "[" in part
 
 
 def _allowed_keys(path: Key, root: type[BaseModel] = Scenario) -> list[str]:

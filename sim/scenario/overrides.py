@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from sim.scenario.loader import Document
 
 OVERRIDE = "--set"
+# Values one file, or one ``--set`` value, may hold once its YAML aliases are expanded. A
+# real scenario holds a few hundred; nine levels of nine-fold aliases, in under 400 bytes,
+# would hold billions and exhaust memory on the way.
+MAX_VALUES = 100_000
+TOO_MANY_VALUES = f"YAML aliases expand to more than {MAX_VALUES:,} values (an alias bomb?)"
 
 
 def parse_override(text: str) -> tuple[tuple[str | int, ...], Any]:
@@ -38,9 +43,25 @@ def parse_override(text: str) -> tuple[tuple[str | int, ...], Any]:
         raise ScenarioError(f"value is not valid YAML ({exc})", file=OVERRIDE, key=key) from None
     except RecursionError:
         raise ScenarioError("value is nested too deeply", file=OVERRIDE, key=key) from None
+    if _expanded_size(value) > MAX_VALUES:
+        raise ScenarioError(TOO_MANY_VALUES, file=OVERRIDE, key=key)
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         value = value.date()
     return path, value
+
+
+def _expanded_size(value: Any) -> int:
+    """How many values ``value`` holds with its aliases expanded, counting no further than
+    just past ``MAX_VALUES`` (each alias is the object it names, met once per alias)."""
+    count, stack = 0, [value]
+    while stack and count <= MAX_VALUES:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
 
 
 def apply_override(doc: Document, text: str) -> None:

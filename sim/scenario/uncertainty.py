@@ -76,6 +76,15 @@ class _Dist(BaseModel):
     def quantile(self, u: float) -> float:
         raise NotImplementedError
 
+    def _finite(self) -> None:
+        """Refuse parameters whose draws no float can hold (``exp(1000)``, ``1e308 * 2``)."""
+        try:
+            ends = (*self.extremes(), self.central())
+        except OverflowError:
+            ends = (math.inf,)
+        if not all(math.isfinite(x) for x in ends):
+            raise ValueError("the parameters give draws too large for a number to hold")
+
 
 class Uniform(_Dist):
     """Every value between ``low`` and ``high`` equally likely."""
@@ -88,6 +97,7 @@ class Uniform(_Dist):
     def _order(self) -> Uniform:
         if not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        self._finite()
         return self
 
     def support(self) -> tuple[float, float]:
@@ -110,6 +120,7 @@ class Triangular(_Dist):
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError(f"need low <= mode <= high and low < high, got {self.low}, "
                              f"{self.mode}, {self.high}")  # fmt: skip
+        self._finite()
         return self
 
     def support(self) -> tuple[float, float]:
@@ -119,9 +130,9 @@ class Triangular(_Dist):
         a, c, b = self.low, self.mode, self.high
         split = (c - a) / (b - a)
         if u < split:
-            x = a + math.sqrt(u * (b - a) * (c - a))
+            x = a + math.sqrt(u * (b - a)) * math.sqrt(c - a)  # no product past float range
         else:
-            x = b - math.sqrt((1 - u) * (b - a) * (b - c))
+            x = b - math.sqrt((1 - u) * (b - a)) * math.sqrt(b - c)
         return min(max(x, a), b)
 
 
@@ -141,6 +152,7 @@ class Normal(_Dist):
         lo, hi = self._cdf_range()
         if hi - lo < 1e-9:
             raise ValueError("the bounds leave (almost) no probability")
+        self._finite()
         return self
 
     def _cdf_range(self) -> tuple[float, float]:
@@ -170,6 +182,11 @@ class LogNormal(_Dist):
     mu: Finite
     sigma: Finite = Field(gt=0)
 
+    @model_validator(mode="after")
+    def _range(self) -> LogNormal:
+        self._finite()  # exp(mu) overflows from mu = 710
+        return self
+
     def support(self) -> tuple[float, float]:
         return (0.0, math.inf)
 
@@ -195,8 +212,17 @@ def _check_weights(values: list, weights: list[float] | None) -> None:
     if weights is not None:
         if len(weights) != len(values):
             raise ValueError(f"{len(weights)} weights for {len(values)} values")
-        if sum(weights) <= 0:
+        if max(weights, default=0) <= 0:
             raise ValueError("the weights add up to zero")
+
+
+def _shares(weights: list[float]) -> list[float]:
+    """Weights as chances adding up to 1. Scaled by the largest first, so that weights near
+    the float limit (``[1e308, 1e308, 1]``) keep their ratios instead of summing to inf."""
+    top = max(weights)
+    scaled = [w / top for w in weights]
+    total = sum(scaled)
+    return [w / total for w in scaled]
 
 
 class Choice(_Dist):
@@ -221,11 +247,11 @@ class Choice(_Dist):
 
     def quantile(self, u: float) -> float:
         """Values in increasing order, so that a larger draw never gives a smaller value."""
-        weights = self.weights or [1.0] * len(self.values)
+        weights = _shares(self.weights or [1.0] * len(self.values))
         pairs = sorted(zip(self.values, weights, strict=True))
-        total, acc = sum(weights), 0.0
-        for value, weight in pairs:
-            acc += weight / total
+        acc = 0.0
+        for value, share in pairs:
+            acc += share
             if u < acc:
                 return value
         return next(v for v, w in reversed(pairs) if w > 0)
