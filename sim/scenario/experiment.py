@@ -158,6 +158,15 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Scenario]]:
                                 line=line, key=f"scenarios.{i}")  # fmt: skip
         scenarios.append(load_scenario(path.parent / s))
     names = [s.name for s in scenarios]
+    for i, name in enumerate(names):
+        if name in names[:i]:  # results are kept by option name: two would be merged
+            file, line = doc.locate(("scenarios", i))
+            first = experiment.scenarios[names.index(name)]
+            raise ScenarioError(
+                f"'{experiment.scenarios[i]}' has the same name ('{name}') as '{first}': "
+                "give one of them its own `name:`",
+                file=file, line=line, key=f"scenarios.{i}",
+            )  # fmt: skip
     known = outcome_names(scenarios)
     for outcome in experiment.outcomes:
         if outcome not in known:

@@ -266,3 +266,23 @@ def test_thresholds():
     assert Threshold(min=1, max=2).met(1.5) and not Threshold(min=1, max=2).met(2.5)
     assert not Threshold(max=0).met(float("nan"))  # a failed run never counts as meeting it
     assert not Threshold(max=0).met(None)
+
+
+def test_two_options_with_the_same_name_are_refused_not_merged(tmp_path):
+    """Issue 13, defect 5: a copy of advisory.yaml elsewhere was averaged with the original."""
+    from sim.scenario.experiment import load_experiment
+
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    base = Path("scenarios/advisory.yaml").resolve()
+    (other / "advisory.yaml").write_text(f"extends: {base}\ncap: 1500\n")
+    path = tmp_path / "exp.yaml"
+    path.write_text(
+        f"scenarios:\n  - {base}\n  - elsewhere/advisory.yaml\n"
+        "uncertainties:\n  threat.attacks_per_month: [5, 15]\n"
+        "outcomes:\n  adviser_days: maximize\n"
+    )
+    with pytest.raises(ScenarioError) as err:
+        load_experiment(path)
+    assert err.value.key == "scenarios.1" and err.value.line == 3
+    assert "same name ('advisory')" in err.value.message
