@@ -443,12 +443,15 @@ class Planner:
         """
         now = self.env.now
         tl = self.timeline
+        most = self._most_ever()  # no cap at or above it can be passed: skip the projection
         for j in range(i, len(tl.phases)):
             if tl.announced[j] > now or (j > i and tl.phases[j].cap is None):
                 continue
             allowed = tl.phases[j].early_return != "none"
             when = max(tl.starts[j], now)
             cap = tl.cap(when, now)
+            if most <= cap:
+                continue
             pools = [
                 sorted(
                     (u for u in units if u.counts and not u.handed_over and self.holds(u, when)),
@@ -475,14 +478,30 @@ class Planner:
         unreplaced, so a force above a lowered cap comes down as tours end.
         """
         now = self.env.now
+        pending = [u for u in self.force.units if u.counts and not u.boarded]
+        if not pending or self._most_ever() <= self._lowest_cap(now):
+            return  # nothing to call off, or no projection could pass a cap: skip the profile
         _, totals, caps = self._profile(now)
         if not (totals > caps).any():
             return
-        pending = [u for u in self.force.units if u.counts and not u.boarded]
         for u in sorted(pending, key=lambda u: (u.plan_in, u.uid)):
             over = self._over_cap(u.plan_in, u.plan_in + u.tour_days, 0)
             if over:
                 self.cancel(u, f"it would take over above the cap ({over})")
+
+    def _most_ever(self) -> int:
+        """An upper bound of any projected total: every counted unit, a unit and its relief
+        (which never hold the mission at once) counted as the larger of the two."""
+        return sum(
+            u.size if u.relief is None else max(u.size - u.relief.size, 0)
+            for u in self.force.units
+            if u.counts and not u.handed_over
+        )
+
+    def _lowest_cap(self, now: float) -> int:
+        """The lowest cap known now, from now on."""
+        tl = self.timeline
+        return min(tl.cap(t, now) for t in [now, *(x for x in tl.starts if x > now)])
 
     def _over_cap(self, start: float, end: float, extra: int, skip: Unit | None = None) -> str:
         """Would ``extra`` more people from ``start`` to ``end`` put the force above a cap
