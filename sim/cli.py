@@ -9,6 +9,7 @@ one line on stderr, once, and the command carries on.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import warnings
 from pathlib import Path
@@ -41,6 +42,35 @@ Overrides = Annotated[
 def _fail(error: Exception) -> typer.Exit:
     typer.echo(f"error: {error}", err=True)
     return typer.Exit(code=2)
+
+
+def _interrupted(stop: KeyboardInterrupt, saved: str) -> typer.Exit:
+    """Ctrl-C or SIGTERM: one line saying where the run folder stands; exit 130."""
+    folder = getattr(stop, "folder", None)
+    if getattr(stop, "status", None) == "complete":
+        text = (f"interrupted while drawing charts: the run is complete in {folder}; "
+                f"`sim report {folder}` draws them")  # fmt: skip
+    elif folder is not None:
+        text = (f"interrupted: finished {saved} are saved in {folder}; complete the run with "
+                f"the same command and --resume {folder}")  # fmt: skip
+    else:
+        text = "interrupted before the run folder was made; nothing was written"
+    typer.echo(f"\n{text}", err=True)
+    return typer.Exit(code=130)
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a command as Ctrl-C does, so its folder records where it stands."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def _note(text: str) -> None:
+    """What a long run will take: on stderr, whether or not it is a terminal."""
+    typer.echo(f"note: {text}", err=True)
 
 
 def _warn(warning: ScenarioWarning | ChartWarning) -> None:
@@ -208,13 +238,12 @@ def _run(
                 command=["sim", *sys.argv[1:]],
                 progress=progress,
                 report=report,
+                notify=_note,
             )
     except SimError as error:
         raise _fail(error) from None
-    except KeyboardInterrupt:
-        typer.echo("\ninterrupted: finished batches are saved; complete the run with the same "
-                   "command and --resume FOLDER", err=True)  # fmt: skip
-        raise typer.Exit(code=130) from None
+    except KeyboardInterrupt as stop:
+        raise _interrupted(stop, "batches") from None
     _print_outcomes(result)
     if report:
         console.print(f"Report: [bold]{result.out / 'report.html'}[/bold]")
@@ -401,10 +430,8 @@ def _explore(run, experiment: Path, formats: str, **options) -> None:
             result = run(experiment, formats=wanted, progress=progress, **options)
     except SimError as error:
         raise _fail(error) from None
-    except KeyboardInterrupt:
-        typer.echo("\ninterrupted: finished tasks are saved; complete the run with the same "
-                   "command and --resume FOLDER", err=True)  # fmt: skip
-        raise typer.Exit(code=130) from None
+    except KeyboardInterrupt as stop:
+        raise _interrupted(stop, "tasks") from None
     failures = result.sweep.failures
     if len(failures):
         console.print(f"[bold]{len(failures)} run(s) failed[/bold] (see failures.csv):")
@@ -587,4 +614,5 @@ def schema(
 
 
 def main() -> None:
+    _stop_on_sigterm()
     app()

@@ -96,3 +96,21 @@ class AnalysisError(SimError, ValueError):
 
 class OutputError(SimError):
     """The output folder cannot be used (it exists and is not empty, or is not writable)."""
+
+
+class ExecutorError(SimError):
+    """The workers cannot be reached or started (for example, no scheduler at ``--scheduler``)."""
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped by Ctrl-C or SIGTERM, after its folder recorded where it stands.
+
+    ``folder`` is the run folder; ``status`` what its manifest says: ``interrupted`` (the
+    finished batches are saved, ``--resume`` completes the run) or ``complete`` (stopped
+    while drawing charts: the tables are all written, ``sim report`` draws the charts).
+    """
+
+    def __init__(self, folder: Path, status: str) -> None:
+        super().__init__(f"{folder}: {status}")
+        self.folder = folder
+        self.status = status

@@ -9,10 +9,11 @@ tidy tables (CSV, and Parquet for the large ones), charts and a manifest.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,8 @@ from sim.analysis import robustness as rob
 from sim.analysis import sensitivity as sens
 from sim.ensemble.executors import make_executor
 from sim.ensemble.sweep import TASKS, SweepResult, run_sweep
-from sim.errors import OutputError
-from sim.results.layout import check_out_dir, default_run_dir, write_csv, write_json
+from sim.errors import ChartWarning, OutputError
+from sim.results.layout import RunFolder, atomic, default_run_dir, write_csv, write_json
 from sim.results.manifest import build_manifest
 from sim.scenario.experiment import Experiment, load_experiment
 
@@ -49,60 +50,48 @@ def _start(
     runs_root: Path,
     plan: dict,
     outcomes: Sequence[str] | None = None,
-) -> tuple[Experiment, list, Path]:
-    """Load and check everything, then make (or check, to resume) the output folder."""
+) -> tuple[Experiment, list, RunFolder]:
+    """Load and check everything, then claim the output folder (or reopen it, to resume)."""
     experiment, scenarios = load_experiment(path)
     unknown = [o for o in outcomes or [] if o not in experiment.outcomes]
     if unknown:
         raise OutputError(f"--outcome {unknown[0]}: not an outcome of the experiment "
                           f"(have {', '.join(experiment.outcomes)})")  # fmt: skip
     plan = {**plan, "seed": experiment.seed if plan.get("seed") is None else plan["seed"]}
-    if resume is not None:
-        manifest = resume / "manifest.json"
-        if not manifest.is_file():
-            raise OutputError(f"{resume}: not an exploration folder (no manifest.json)")
-        try:
-            was = json.loads(manifest.read_text())
-        except ValueError:
-            raise OutputError(f"{manifest}: damaged (not the JSON a run writes)") from None
-        if was.get("status") == "complete":
-            raise OutputError(f"{resume}: that run is complete; there is nothing to resume")
-        if was.get("plan") != plan:
-            raise OutputError(f"{resume}: that run had {was.get('plan')}; this one asks for {plan}")
-        return experiment, scenarios, resume
-    target = out or default_run_dir(runs_root, f"{experiment.name}-{kind}")
-    check_out_dir(target)
-    target.mkdir(parents=True, exist_ok=True)
-    return experiment, scenarios, target
+    if resume is None:
+        target = out or default_run_dir(runs_root, f"{experiment.name}-{kind}")
+        return experiment, scenarios, RunFolder.claim(target)
+    folder = RunFolder.reopen(resume)
+    if folder.previous.get("plan") != plan:
+        folder.release()
+        raise OutputError(f"{resume}: that run had {folder.previous.get('plan')}; "
+                          f"this one asks for {plan}")  # fmt: skip
+    return experiment, scenarios, folder
 
 
 def _run(
     experiment: Experiment,
     scenarios: list,
     x: np.ndarray,
-    target: Path,
+    folder: RunFolder,
     options: dict,
     manifest: dict,
 ) -> SweepResult:
-    manifest["status"] = "running"
-    write_json(manifest, target / "manifest.json")
+    manifest.update(status="running", run_id=folder.run_id)
+    write_json(manifest, folder.path / "manifest.json")
     with make_executor(options["executor"], options["workers"], options["scheduler"]) as ex:
         manifest.update(executor=ex.name, workers=ex.workers)
-        try:
-            return run_sweep(
-                experiment,
-                scenarios,
-                x,
-                ex,
-                replications=options["replications"],
-                seed=options["seed"],
-                folder=target,
-                progress=options["progress"],
-            )
-        except KeyboardInterrupt:
-            manifest["status"] = "interrupted"
-            write_json(manifest, target / "manifest.json")
-            raise
+        return run_sweep(
+            experiment,
+            scenarios,
+            x,
+            ex,
+            replications=options["replications"],
+            seed=options["seed"],
+            folder=folder.path,
+            run_id=folder.run_id,
+            progress=options["progress"],
+        )
 
 
 def _manifest(experiment: Experiment, scenarios: list, kind: str, **details: object) -> dict:
@@ -118,43 +107,58 @@ def _manifest(experiment: Experiment, scenarios: list, kind: str, **details: obj
 
 
 def _finish(
-    target: Path,
+    folder: RunFolder,
     manifest: dict,
     tables: dict[str, pd.DataFrame],
-    charts: dict,
+    charts: dict[str, Callable],
     formats: Sequence[str],
     sweep: SweepResult,
 ) -> list[Path]:
+    """Tables, then the manifest saying complete, then charts (each may fail alone)."""
     from sim import plots
 
-    files = []
-    for name, frame in tables.items():
-        files.append(write_csv(frame, target / f"{name}.csv"))
-        if name in ("experiments", "outcomes"):
-            frame.to_parquet(target / f"{name}.parquet", index=False)
-            files.append(target / f"{name}.parquet")
-    for stem, fig in charts.items():
-        files += plots.save(fig, target / "charts" / stem, formats)
+    target, files, failed = folder.path, [], []
+    try:
+        for name, frame in tables.items():
+            files.append(atomic(target / f"{name}.csv", partial(write_csv, frame)))
+            if name in ("experiments", "outcomes"):
+                files.append(atomic(target / f"{name}.parquet",
+                                    partial(frame.to_parquet, index=False)))  # fmt: skip
+        manifest.update(status="complete", run_seconds=round(sweep.seconds, 3),
+                        failures=len(sweep.failures))  # fmt: skip
+        _write_manifest(manifest, target, files)
+        folder.complete = True
+    except BaseException:
+        for written in files:
+            written.unlink(missing_ok=True)
+        raise
     shutil.rmtree(target / TASKS, ignore_errors=True)
-    manifest.update(
-        status="complete",
-        run_seconds=round(sweep.seconds, 3),
-        failures=len(sweep.failures),
-        files=sorted(str(f.relative_to(target)) for f in files),
-    )
-    write_json(manifest, target / "manifest.json")
+    try:
+        files += plots.save_all(charts, target / "charts", formats, failed)
+    finally:
+        if failed:
+            manifest["charts_failed"] = failed
+            names = "; ".join(f"{f['chart']} ({f['error']})" for f in failed)
+            warnings.warn(ChartWarning(f"charts not drawn: {names}. The tables are complete in "
+                                       f"{target}"), stacklevel=3)  # fmt: skip
+        _write_manifest(manifest, target, files)
     return files
 
 
+def _write_manifest(manifest: dict, target: Path, files: list[Path]) -> None:
+    manifest["files"] = sorted(str(f.relative_to(target)) for f in files)
+    write_json(manifest, target / "manifest.json")
+
+
 def _execute(
-    experiment: Experiment, scenarios: list, x: np.ndarray, target: Path, plan: dict,
-    run: dict, **details: object,
-) -> tuple[SweepResult, dict]:  # fmt: skip
-    """Write the manifest of a sweep over the design ``x``, then run it."""
-    manifest = _manifest(experiment, scenarios, plan["kind"], plan=plan, seed=run["seed"],
-                         replications=run["replications"] or experiment.replications,
-                         **details)  # fmt: skip
-    return _run(experiment, scenarios, x, target, run, manifest), manifest
+    experiment: Experiment, scenarios: list, x: np.ndarray, folder: RunFolder, plan: dict,
+    run: dict, manifest: dict, **details: object,
+) -> SweepResult:  # fmt: skip
+    """Write the manifest of a sweep over the design ``x`` (into ``manifest``), then run it."""
+    manifest.update(_manifest(experiment, scenarios, plan["kind"], plan=plan, seed=run["seed"],
+                              replications=run["replications"] or experiment.replications,
+                              **details))  # fmt: skip
+    return _run(experiment, scenarios, x, folder, run, manifest)
 
 
 def sweep(
@@ -179,29 +183,37 @@ def sweep(
 
     plan = {"kind": "sweep", "design": design, "samples": samples, "levels": levels,
             "replications": replications, "seed": seed}  # fmt: skip
-    experiment, scenarios, target = _start(Path(path), out, resume, "sweep", runs_root, plan)
-    seed = experiment.seed if seed is None else seed
-    x = sens.design(design, len(experiment.inputs), samples, seed=seed, levels=levels)
-    run = {"executor": executor, "workers": workers, "scheduler": scheduler,
-           "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
-    result, manifest = _execute(experiment, scenarios, x, target, {**plan, "seed": seed}, run,
-                                design=design, samples=len(x))  # fmt: skip
-    means = result.means()
-    tables = {
-        "experiments": result.experiments,
-        "outcomes": result.outcomes,
-        "means": means,
-        "monthly": result.monthly,
-        "failures": result.failures,
-    }
-    charts = {}
-    for outcome in experiment.outcomes:
-        if outcome in means:
-            charts[f"scatter-{outcome}"] = plots.outcome_scatter(
-                result.experiments, means, outcome, inputs=list(experiment.inputs)
-            )
-    _finish(target, manifest, tables, charts, formats, result)
-    return Exploration(target, experiment, result, tables)
+    experiment, scenarios, folder = _start(Path(path), out, resume, "sweep", runs_root, plan)
+    manifest: dict = {}
+    with folder.guard(manifest):
+        seed = experiment.seed if seed is None else seed
+        x = sens.design(design, len(experiment.inputs), samples, seed=seed, levels=levels)
+        run = {"executor": executor, "workers": workers, "scheduler": scheduler,
+               "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
+        result = _execute(
+            experiment, scenarios, x, folder, {**plan, "seed": seed}, run, manifest,
+            design=design, samples=len(x)
+        )  # fmt: skip
+        means = result.means()
+        tables = {
+            "experiments": result.experiments,
+            "outcomes": result.outcomes,
+            "means": means,
+            "monthly": result.monthly,
+            "failures": result.failures,
+        }
+        charts = {}
+        for outcome in experiment.outcomes:
+            if outcome in means:
+                charts[f"scatter-{outcome}"] = partial(
+                    plots.outcome_scatter,
+                    result.experiments,
+                    means,
+                    outcome,
+                    inputs=list(experiment.inputs),
+                )
+        _finish(folder, manifest, tables, charts, formats, result)
+        return Exploration(folder.path, experiment, result, tables)
 
 
 def sensitivity(
@@ -232,84 +244,95 @@ def sensitivity(
         "replications": replications,
         "seed": seed,
     }
-    experiment, scenarios, target = _start(
+    experiment, scenarios, folder = _start(
         Path(path), out, resume, f"{method}", runs_root, plan, outcomes
     )
-    seed = experiment.seed if seed is None else seed
-    names = list(experiment.inputs)
-    wanted = list(outcomes or experiment.outcomes)
-    x = sens.method_design(method, len(names), samples, seed=seed)
-    oat = sens.one_at_a_time(len(names))
-    design = np.vstack([x, oat])
-    run = {"executor": executor, "workers": workers, "scheduler": scheduler,
-           "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
-    result, manifest = _execute(experiment, scenarios, design, target, {**plan, "seed": seed}, run,
-                                method=method, samples=samples, runs=len(design))  # fmt: skip
-    means = result.means()
-    indices, over_time, swings, notes = [], [], [], []
-    n = len(x)
-    for scenario in dict.fromkeys(means["scenario"]):
-        rows = _by_sample(means[means["scenario"] == scenario], len(design))
-        for outcome in wanted:
-            y = (
-                rows[outcome].to_numpy(dtype=float)
-                if outcome in rows
-                else np.full(len(design), np.nan)
-            )
-            idx = _indices(method, x, y[:n], names, seed)
-            notes.append(
-                f"{scenario}/{outcome}: {idx.groups} groups used, {idx.dropped} left out"
-                f" for {len(idx.failed_rows)} failed runs"
-            )
-            indices.append(
-                idx.table.assign(
-                    scenario=scenario, outcome=outcome, groups=idx.groups, dropped=idx.dropped
+    manifest: dict = {}
+    with folder.guard(manifest):
+        seed = experiment.seed if seed is None else seed
+        names = list(experiment.inputs)
+        wanted = list(outcomes or experiment.outcomes)
+        x = sens.method_design(method, len(names), samples, seed=seed)
+        oat = sens.one_at_a_time(len(names))
+        design = np.vstack([x, oat])
+        run = {"executor": executor, "workers": workers, "scheduler": scheduler,
+               "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
+        result = _execute(
+            experiment, scenarios, design, folder, {**plan, "seed": seed}, run, manifest,
+            method=method, samples=samples, runs=len(design)
+        )  # fmt: skip
+        means = result.means()
+        indices, over_time, swings, notes = [], [], [], []
+        n = len(x)
+        for scenario in dict.fromkeys(means["scenario"]):
+            rows = _by_sample(means[means["scenario"] == scenario], len(design))
+            for outcome in wanted:
+                y = (
+                    rows[outcome].to_numpy(dtype=float)
+                    if outcome in rows
+                    else np.full(len(design), np.nan)
                 )
-            )
-            swing = sens.swings(y[n:], names).assign(scenario=scenario, outcome=outcome)
-            lost = swing.loc[swing["swing"].isna(), "input"].tolist()
-            if lost:
-                notes.append(f"{scenario}/{outcome}: {', '.join(lost)} left out of the tornado "
-                             "(a one-at-a-time run failed)")  # fmt: skip
-            swings.append(swing)
-        monthly = result.monthly[result.monthly["scenario"] == scenario]
-        for month, group in monthly.groupby("month"):
-            y = _by_sample(group, len(design))["cap_count_p90"].to_numpy(dtype=float)[:n]
-            if np.nanstd(y) > 0:
-                idx = _indices(method, x, y, names, seed)
-                over_time.append(idx.table.assign(scenario=scenario, month=month))
-    tables = {
-        "experiments": result.experiments,
-        "outcomes": result.outcomes,
-        "means": means,
-        "failures": result.failures,
-        "indices": _front(pd.concat(indices), ["scenario", "outcome"]),
-        "indices_over_time": _front(pd.concat(over_time), ["scenario", "month"])
-        if over_time
-        else pd.DataFrame(),
-        "tornado": _front(pd.concat(swings), ["scenario", "outcome"]),
-    }
-    charts = {}
-    for scenario in dict.fromkeys(means["scenario"]):
-        for outcome in wanted:
-            charts[f"{method}-{scenario}-{outcome}"] = plots.sensitivity_chart(
-                tables["indices"], scenario=scenario, outcome=outcome, method=method
-            )
-            charts[f"tornado-{scenario}-{outcome}"] = plots.tornado(
-                tables["tornado"].dropna(subset=["swing"]), scenario=scenario, outcome=outcome
-            )
-        over = tables["indices_over_time"]
-        if not over.empty and (over["scenario"] == scenario).any():
-            charts[f"over-time-{scenario}"] = plots.sensitivity_over_time(
-                over, scenario=scenario, method=method
-            )
-        else:  # the monthly cap count did not vary across the samples in any month
-            notes.append(
-                f"{scenario}: no sensitivity over time (the monthly cap count never varies)"
-            )
-    manifest["notes"] = notes
-    _finish(target, manifest, tables, charts, formats, result)
-    return Exploration(target, experiment, result, tables, notes)
+                idx = _indices(method, x, y[:n], names, seed)
+                notes.append(
+                    f"{scenario}/{outcome}: {idx.groups} groups used, {idx.dropped} left out"
+                    f" for {len(idx.failed_rows)} failed runs"
+                )
+                indices.append(
+                    idx.table.assign(
+                        scenario=scenario, outcome=outcome, groups=idx.groups, dropped=idx.dropped
+                    )
+                )
+                swing = sens.swings(y[n:], names).assign(scenario=scenario, outcome=outcome)
+                lost = swing.loc[swing["swing"].isna(), "input"].tolist()
+                if lost:
+                    notes.append(f"{scenario}/{outcome}: {', '.join(lost)} left out of the tornado "
+                                 "(a one-at-a-time run failed)")  # fmt: skip
+                swings.append(swing)
+            monthly = result.monthly[result.monthly["scenario"] == scenario]
+            for month, group in monthly.groupby("month"):
+                y = _by_sample(group, len(design))["cap_count_p90"].to_numpy(dtype=float)[:n]
+                if np.nanstd(y) > 0:
+                    idx = _indices(method, x, y, names, seed)
+                    over_time.append(idx.table.assign(scenario=scenario, month=month))
+        tables = {
+            "experiments": result.experiments,
+            "outcomes": result.outcomes,
+            "means": means,
+            "failures": result.failures,
+            "indices": _front(pd.concat(indices), ["scenario", "outcome"]),
+            "indices_over_time": _front(pd.concat(over_time), ["scenario", "month"])
+            if over_time
+            else pd.DataFrame(),
+            "tornado": _front(pd.concat(swings), ["scenario", "outcome"]),
+        }
+        charts = {}
+        for scenario in dict.fromkeys(means["scenario"]):
+            for outcome in wanted:
+                charts[f"{method}-{scenario}-{outcome}"] = partial(
+                    plots.sensitivity_chart,
+                    tables["indices"],
+                    scenario=scenario,
+                    outcome=outcome,
+                    method=method,
+                )
+                charts[f"tornado-{scenario}-{outcome}"] = partial(
+                    plots.tornado,
+                    tables["tornado"].dropna(subset=["swing"]),
+                    scenario=scenario,
+                    outcome=outcome,
+                )
+            over = tables["indices_over_time"]
+            if not over.empty and (over["scenario"] == scenario).any():
+                charts[f"over-time-{scenario}"] = partial(
+                    plots.sensitivity_over_time, over, scenario=scenario, method=method
+                )
+            else:  # the monthly cap count did not vary across the samples in any month
+                notes.append(
+                    f"{scenario}: no sensitivity over time (the monthly cap count never varies)"
+                )
+        manifest["notes"] = notes
+        _finish(folder, manifest, tables, charts, formats, result)
+        return Exploration(folder.path, experiment, result, tables, notes)
 
 
 def _indices(method: str, x: np.ndarray, y: np.ndarray, names: list[str], seed: int):
@@ -349,47 +372,53 @@ def robustness(
 
     plan = {"kind": "robustness", "design": design, "samples": samples,
             "replications": replications, "seed": seed}  # fmt: skip
-    experiment, scenarios, target = _start(Path(path), out, resume, "robustness", runs_root, plan)
-    seed = experiment.seed if seed is None else seed
-    x = sens.design(design, len(experiment.inputs), samples, seed=seed)
-    run = {"executor": executor, "workers": workers, "scheduler": scheduler,
-           "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
-    result, manifest = _execute(experiment, scenarios, x, target, {**plan, "seed": seed}, run,
-                                design=design, samples=len(x))  # fmt: skip
-    means = result.means()
-    regret = rob.regret(means, experiment.outcomes)
-    numeric = _numeric_inputs(result.experiments, list(experiment.inputs))
-    rules = []
-    if experiment.thresholds:
-        ok = rob.meets(means, experiment.thresholds)
-        for scenario in dict.fromkeys(means["scenario"]):
-            mine = means["scenario"] == scenario
-            failed = ~ok[mine].to_numpy()
-            futures = numeric.set_index(result.experiments["sample"]).loc[means.loc[mine, "sample"]]
-            rules.append(
-                rob.discover(futures.reset_index(drop=True), failed).assign(scenario=scenario)
-            )
-    tables = {
-        "experiments": result.experiments,
-        "outcomes": result.outcomes,
-        "means": means,
-        "failures": result.failures,
-        "regret": regret,
-        "regret_summary": rob.regret_summary(regret) if not regret.empty else pd.DataFrame(),
-        "satisficing": rob.satisficing(means, experiment.thresholds)
-        if experiment.thresholds
-        else pd.DataFrame(),
-        "rules": _front(pd.concat(rules), ["scenario"]) if rules else pd.DataFrame(),
-    }
-    charts = {"regret": plots.regret_heatmap(tables["regret_summary"])}
-    if experiment.thresholds:
-        ok = rob.meets(means, experiment.thresholds)
-        for scenario in dict.fromkeys(means["scenario"]):
-            charts[f"boxes-{scenario}"] = plots.discovered_boxes(
-                numeric, means, ok, tables["rules"], scenario=scenario
-            )
-    _finish(target, manifest, tables, charts, formats, result)
-    return Exploration(target, experiment, result, tables)
+    experiment, scenarios, folder = _start(Path(path), out, resume, "robustness", runs_root, plan)
+    manifest: dict = {}
+    with folder.guard(manifest):
+        seed = experiment.seed if seed is None else seed
+        x = sens.design(design, len(experiment.inputs), samples, seed=seed)
+        run = {"executor": executor, "workers": workers, "scheduler": scheduler,
+               "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
+        result = _execute(
+            experiment, scenarios, x, folder, {**plan, "seed": seed}, run, manifest,
+            design=design, samples=len(x)
+        )  # fmt: skip
+        means = result.means()
+        regret = rob.regret(means, experiment.outcomes)
+        numeric = _numeric_inputs(result.experiments, list(experiment.inputs))
+        rules = []
+        if experiment.thresholds:
+            ok = rob.meets(means, experiment.thresholds)
+            for scenario in dict.fromkeys(means["scenario"]):
+                mine = means["scenario"] == scenario
+                failed = ~ok[mine].to_numpy()
+                futures = numeric.set_index(result.experiments["sample"]).loc[
+                    means.loc[mine, "sample"]
+                ]
+                rules.append(
+                    rob.discover(futures.reset_index(drop=True), failed).assign(scenario=scenario)
+                )
+        tables = {
+            "experiments": result.experiments,
+            "outcomes": result.outcomes,
+            "means": means,
+            "failures": result.failures,
+            "regret": regret,
+            "regret_summary": rob.regret_summary(regret) if not regret.empty else pd.DataFrame(),
+            "satisficing": rob.satisficing(means, experiment.thresholds)
+            if experiment.thresholds
+            else pd.DataFrame(),
+            "rules": _front(pd.concat(rules), ["scenario"]) if rules else pd.DataFrame(),
+        }
+        charts = {"regret": partial(plots.regret_heatmap, tables["regret_summary"])}
+        if experiment.thresholds:
+            ok = rob.meets(means, experiment.thresholds)
+            for scenario in dict.fromkeys(means["scenario"]):
+                charts[f"boxes-{scenario}"] = partial(
+                    plots.discovered_boxes, numeric, means, ok, tables["rules"], scenario=scenario
+                )
+        _finish(folder, manifest, tables, charts, formats, result)
+        return Exploration(folder.path, experiment, result, tables)
 
 
 def _numeric_inputs(experiments: pd.DataFrame, inputs: list[str]) -> pd.DataFrame:

@@ -15,9 +15,8 @@ are. The charts come after them: a chart that cannot be drawn is listed in the m
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import shutil
+import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,13 @@ from sim.ensemble.checkpoint import BATCHES, iter_batches
 from sim.ensemble.executors import default_workers, make_executor
 from sim.ensemble.runner import Ensemble, EnsembleResult, Plan
 from sim.errors import ChartWarning, OutputError
-from sim.results.layout import check_out_dir, default_run_dir, write_csv, write_json
+from sim.results.layout import (
+    RunFolder,
+    atomic,
+    default_run_dir,
+    write_csv,
+    write_json,
+)
 from sim.results.manifest import build_manifest, scenario_hash
 from sim.results.tables import TIMESERIES_COLUMNS, phases_table, series_table
 from sim.scenario import Scenario, load_scenario
@@ -75,10 +80,12 @@ def run_scenarios(
     progress: Callable[[int, int | None], None] | None = None,
     write: bool = True,
     report: bool = False,
+    notify: Callable[[str], None] | None = None,
 ) -> RunOutput:
     """Run every scenario; write the results to a new folder (or complete ``resume``).
 
-    With ``write=False`` nothing is written and the results are only returned.
+    With ``write=False`` nothing is written and the results are only returned. ``notify``
+    is told, in a sentence, what a long run will take (time, disk) before it is far along.
     """
     plan = plan or Plan()
     unknown = sorted(set(formats) - set(FORMATS))
@@ -90,10 +97,15 @@ def run_scenarios(
         raise OutputError(f"two scenarios have the same name ({', '.join(names)}); rename one")
     if reference is not None and reference not in names:
         raise OutputError(f"--reference {reference}: no such scenario (have {', '.join(names)})")
-    target: Path | None = None
+    folder: RunFolder | None = None
     if resume is not None:
-        target = resume
-        manifest = _check_resumable(resume, scenarios, plan)
+        folder = RunFolder.reopen(resume)
+        manifest = folder.previous
+        try:
+            _check_resumable(resume, manifest, scenarios, plan)
+        except BaseException:
+            folder.release()
+            raise
     else:
         manifest = build_manifest(
             scenarios,
@@ -105,14 +117,41 @@ def run_scenarios(
             command=command,
         )
         if write:
-            target = out if out is not None else default_run_dir(runs_root, "-vs-".join(names))
-            check_out_dir(target)
-            target.mkdir(parents=True, exist_ok=True)
+            # Claimed (made, locked) before anything else: no other run can write here now.
+            folder = RunFolder.claim(
+                out if out is not None else default_run_dir(runs_root, "-vs-".join(names))
+            )
+            manifest["run_id"] = folder.run_id
     manifest["reference"] = reference or names[0]
     if executor == "processes" and workers is None and plan.replications is not None:
         # No more workers than batches: one batch runs fastest in this process.
         batches = len(scenarios) * -(-plan.replications // plan.batch_size)
         workers = min(default_workers(), batches)
+    if notify is not None:
+        progress = _estimating(progress, notify, scenarios, plan, keep_series, folder)
+    if folder is None:
+        return _run(scenarios, plan, manifest, executor, workers, scheduler, None, reference,
+                    progress)  # fmt: skip
+    with folder.guard(manifest):
+        output = _run(scenarios, plan, manifest, executor, workers, scheduler, folder,
+                      reference, progress)  # fmt: skip
+        _write_folder(folder, output, formats, keep_series, report)
+    return output
+
+
+def _run(
+    scenarios: list[Scenario],
+    plan: Plan,
+    manifest: dict,
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+    folder: RunFolder | None,
+    reference: str | None,
+    progress: Callable[[int, int | None], None] | None,
+) -> RunOutput:
+    """Run the ensemble (saving batches in ``folder`` as they finish) and build the tables."""
+    target = folder.path if folder is not None else None
     with make_executor(executor, workers, scheduler) as ex:
         manifest.update(
             status="running",
@@ -129,64 +168,113 @@ def run_scenarios(
         )
         if target is not None:
             write_json(manifest, target / "manifest.json")
-        ensemble = Ensemble(scenarios, plan, ex, folder=target, progress=progress)
+        ensemble = Ensemble(scenarios, plan, ex, folder=target, progress=progress,
+                            run_id=folder.run_id if folder is not None else "")  # fmt: skip
         try:
             ensemble.resume()
             result = ensemble.run()
-        except KeyboardInterrupt:
-            if target is not None:
-                manifest.update(status="interrupted", replications_done=_done(ensemble))
-                write_json(manifest, target / "manifest.json")
-            raise
-        except BaseException:
-            if target is not None and resume is None:
-                shutil.rmtree(target, ignore_errors=True)
-            raise
-    manifest.update(
-        status="complete",
-        replications=result.replications,
-        replications_done={s.name: result.replications for s in scenarios},
-        precision_reached=result.precision,
-        bands_exact=result.exact,
-        run_seconds=round(result.seconds, 3),
-        sim_events=result.sim_events,
-    )
+        finally:
+            manifest["replications_done"] = _done(ensemble)
     phases = pd.concat([phases_table(s) for s in scenarios], ignore_index=True)
+    final = {
+        **manifest,
+        "replications": result.replications,
+        "replications_done": {s.name: result.replications for s in scenarios},
+        "precision_reached": result.precision,
+        "bands_exact": result.exact,
+        "run_seconds": round(result.seconds, 3),
+        "sim_events": result.sim_events,
+    }  # the status stays "running" until the tables are written
     comparison = build_comparison(
         result.summary, result.bands, result.movements, result.timeseries, result.events,
-        phases, manifest, reference, target,
+        phases, final, reference, target,
     )  # fmt: skip
-    output = RunOutput(target, scenarios, result, comparison)
-    if target is not None:
-        _write_folder(target, output, formats, keep_series, report)
-    return output
+    return RunOutput(target, scenarios, result, comparison)
+
+
+LONG_SECONDS = 60  # a run expected to take longer is announced with an estimate
+LARGE_BYTES = 1 << 30  # so is a run expected to write more than this
+ESTIMATE_AFTER = 20  # replications done (or 3 s gone) before the time is estimated
+SERIES_BYTES = 4  # about what timeseries.parquet takes per row (a day and role of a run)
+
+
+def _estimating(
+    progress: Callable[[int, int | None], None] | None,
+    notify: Callable[[str], None],
+    scenarios: list[Scenario],
+    plan: Plan,
+    keep_series: bool,
+    folder: RunFolder | None,
+) -> Callable[[int, int | None], None]:
+    """``progress``, and once a few replications have run, ``notify`` of a long run's time.
+
+    The disk a kept series needs is known before the run and said at once (with the free
+    space, when the folder is known); the time is the rate so far (start-up included, so an
+    overestimate) times what is left.
+    """
+    if keep_series and plan.replications is not None:
+        rows = plan.replications * sum(((s.end - s.start).days + 1) * len(s.roles)
+                                       for s in scenarios)  # fmt: skip
+        size = rows * SERIES_BYTES
+        if size > LARGE_BYTES:
+            free = shutil.disk_usage(folder.path).free if folder is not None else None
+            room = f" ({_bytes(free)} free there)" if free is not None else ""
+            notify(f"--keep-series will write about {_bytes(size)} to timeseries.parquet{room}")
+    began, said = time.perf_counter(), False
+
+    def wrapped(done: int, total: int | None) -> None:
+        nonlocal said
+        if progress is not None:
+            progress(done, total)
+        elapsed = time.perf_counter() - began
+        if said or not total or done == 0 or (done < ESTIMATE_AFTER and elapsed < 3):
+            return
+        said = True
+        left = elapsed / done * (total - done)
+        if elapsed + left > LONG_SECONDS:
+            notify(f"{total:,} replications will take about {_duration(elapsed + left)} "
+                   f"at the rate so far ({done:,} in {elapsed:.0f} s)")  # fmt: skip
+
+    return wrapped
+
+
+def _bytes(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} TB"  # pragma: no cover - the loop returns
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _done(ensemble: Ensemble) -> dict[str, int]:
     return {a.scenario.name: a.n for a in ensemble.aggregates}
 
 
-def _check_resumable(folder: Path, scenarios: list[Scenario], plan: Plan) -> dict:
-    path = folder / "manifest.json"
-    if not path.is_file():
-        raise OutputError(f"{folder}: not a run folder (no manifest.json) and nothing to resume")
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    if manifest.get("status") == "complete":
-        raise OutputError(f"{folder}: that run is complete; there is nothing to resume")
-    hashes = [s["hash"] for s in manifest.get("scenarios", [])]
+def _check_resumable(folder: Path, manifest: dict, scenarios: list[Scenario], plan: Plan) -> None:
+    """Refuse to resume a run of other scenarios, seed, replications or batches."""
+    listed = manifest.get("scenarios")
+    hashes = [e.get("hash") for e in listed] if isinstance(listed, list) and all(
+        isinstance(e, dict) for e in listed) else None  # fmt: skip
     if hashes != [scenario_hash(s) for s in scenarios]:
         raise OutputError(f"{folder}: the scenarios (or --set values) differ from that run's")
-    was = manifest.get("plan", {})
+    was = manifest.get("plan") if isinstance(manifest.get("plan"), dict) else {}
     now = {"replications": plan.replications, "precision": plan.precision}
     if manifest.get("seed") != plan.seed or any(was.get(k) != v for k, v in now.items()):
         raise OutputError(f"{folder}: the seed or replications differ from that run's")
     if was.get("batch_size", plan.batch_size) != plan.batch_size:
         raise OutputError(f"{folder}: the batch size differs from that run's")
-    return manifest
 
 
 def _write_folder(
-    target: Path,
+    folder: RunFolder,
     output: RunOutput,
     formats: Sequence[str],
     keep_series: bool,
@@ -194,31 +282,45 @@ def _write_folder(
 ) -> None:
     """Tables, then the manifest saying the run is complete, then charts (and the report).
 
-    The charts come last and each may fail alone: a chart that cannot be drawn is named in
+    Until the manifest says complete, the batches stay: a run stopped while writing the
+    tables removes the ones it wrote and can be resumed. The charts come last and each may
+    fail alone: a chart that cannot be drawn (or was not, the run being stopped) is named in
     the manifest's ``charts_failed`` and in ``output.charts_failed``, with a warning, and
     never costs the finished replications.
     """
-    comparison = output.comparison
-    files = output.files
-    for name in TABLES:
-        frame = getattr(comparison, name)
-        if name == "differences" and frame.empty:
-            continue
-        files.append(_atomic(target / f"{name}.csv", lambda p, f=frame: write_csv(f, p)))
-    if keep_series:
-        path = target / "timeseries.parquet"
-        files.append(_atomic(path, lambda p: _write_series(target, output.scenarios, p)))
-    shutil.rmtree(target / BATCHES, ignore_errors=True)
-    manifest = comparison.manifest
-    _write_manifest(manifest, target, files)  # complete: from here on the tables are safe
+    target, comparison, files = folder.path, output.comparison, output.files
     try:
-        files += _write_charts(target, comparison, formats, output.charts_failed)
+        for name in TABLES:
+            frame = getattr(comparison, name)
+            if name == "differences" and frame.empty:
+                continue
+            files.append(atomic(target / f"{name}.csv", lambda p, f=frame: write_csv(f, p)))
+        if keep_series:
+            path = target / "timeseries.parquet"
+            run_id, scenarios = output.comparison.manifest["run_id"], output.scenarios
+            files.append(atomic(path, lambda p: _write_series(target, run_id, scenarios, p)))
+        manifest = comparison.manifest
+        manifest["status"] = "complete"
+        _write_manifest(manifest, target, files)  # from here on the tables are safe
+        folder.complete = True
+    except BaseException:
+        for written in files:
+            written.unlink(missing_ok=True)
+        files.clear()
+        raise
+    shutil.rmtree(target / BATCHES, ignore_errors=True)
+    try:
+        files += plots.save_all(
+            comparison.chart_makers(), target / "charts", formats, output.charts_failed
+        )
         if report:
             files.append(comparison.report(target / "report.html"))
     finally:
         if output.charts_failed:
             manifest["charts_failed"] = output.charts_failed
-            warnings.warn(_chart_warning(target, output.charts_failed), stacklevel=3)
+            broken = [f for f in output.charts_failed if f["error"] != "interrupted"]
+            if broken:  # (a stop is reported as such by the caller)
+                warnings.warn(_chart_warning(target, broken), stacklevel=3)
         files.append(_write_manifest(manifest, target, files))
 
 
@@ -237,21 +339,14 @@ def _write_manifest(manifest: dict, target: Path, files: list[Path]) -> Path:
     return write_json(manifest, target / "manifest.json")
 
 
-def _atomic(path: Path, write: Callable[[Path], object]) -> Path:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-    return path
-
-
-def _write_series(folder: Path, scenarios: list[Scenario], path: Path) -> None:
+def _write_series(folder: Path, run_id: str, scenarios: list[Scenario], path: Path) -> None:
     """Every replication's daily counts, batch by batch, into one Parquet file."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     writer = None
     try:
-        for batch in iter_batches(folder):
+        for batch in iter_batches(folder, run_id, scenarios):
             frame = series_table(batch.counts, scenarios[batch.index], batch.first)
             table = pa.Table.from_pandas(frame[TIMESERIES_COLUMNS], preserve_index=False)
             if writer is None:
@@ -260,29 +355,3 @@ def _write_series(folder: Path, scenarios: list[Scenario], path: Path) -> None:
     finally:
         if writer is not None:
             writer.close()
-
-
-def _write_charts(
-    target: Path, comparison: Comparison, formats: Sequence[str], failed: list[dict[str, str]]
-) -> list[Path]:
-    """The standard charts, written to a staging folder then moved into place.
-
-    A chart that raises is skipped and added to ``failed`` (its stem and the error, on
-    one line); the others are still written.
-    """
-    staging = target / ".charts.tmp"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    written: list[Path] = []
-    for stem, draw in comparison.chart_makers().items():
-        try:
-            written += plots.save(draw(), staging / stem, formats)
-        except Exception as error:  # a chart bug must not cost the run its tables
-            for stale in staging.glob(f"{stem}.*"):
-                stale.unlink()
-            message = " ".join(str(error).split())
-            failed.append({"chart": stem, "error": f"{type(error).__name__}: {message}"})
-    final = target / "charts"
-    shutil.rmtree(final, ignore_errors=True)
-    os.replace(staging, final)
-    return [final / p.relative_to(staging) for p in written]

@@ -2,6 +2,11 @@
 
 All three take the same batches and return the same results, so the numbers do not depend
 on the executor or the number of workers; only the speed does.
+
+Workers never outlive the process that started them, however it ends (even ``kill -9``):
+local workers watch a pipe only that process writes to, and Dask's local workers are
+watched by their nanny the same way. A scheduler named by address must answer within
+``CONNECT_TIMEOUT`` seconds, or the run stops with an ``ExecutorError``.
 """
 
 from __future__ import annotations
@@ -13,9 +18,13 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection
 from typing import Any
 
+from sim.errors import ExecutorError
+
 EXECUTORS = ("processes", "dask")
+CONNECT_TIMEOUT = 10.0  # seconds a scheduler named by address has to answer
 
 
 def default_workers() -> int:
@@ -65,6 +74,8 @@ class ProcessExecutor(Executor):
 
     The fork server imports the model once, which takes a second or so; the workers are
     started in the background meanwhile, and ``starting`` stays true until the first is up.
+    Each worker exits as soon as this process is gone (see ``_exit_with_driver``); the fork
+    server and the resource tracker then follow, as nothing holds their pipes any more.
     """
 
     name = "processes"
@@ -75,7 +86,16 @@ class ProcessExecutor(Executor):
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(["sim.ensemble.worker"])
-        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # Only this process holds the writing end, so the workers' reading end sees the end of
+        # the file when this process ends. A worker's parent is the fork server, so neither
+        # its parent pid nor PR_SET_PDEATHSIG would tell it that this process died.
+        self._alive_r, self._alive_w = context.Pipe(duplex=False)
+        self.pool = cf.ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_exit_with_driver,
+            initargs=(self._alive_r,),
+        )
         self.startup_seconds: float | None = None  # until the first worker was up
         # Submitting waits until a worker process exists, so the workers are asked for here.
         self._start = threading.Thread(target=self._start_workers, daemon=True)
@@ -105,10 +125,30 @@ class ProcessExecutor(Executor):
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
         self._start.join()
+        self._alive_w.close()
+        self._alive_r.close()
+
+
+def _exit_with_driver(alive: Connection) -> None:
+    """In a worker: end this process as soon as the driver is gone (``alive`` reads EOF)."""
+    threading.Thread(
+        target=_wait_for_eof, args=(alive,), name="exit-with-driver", daemon=True
+    ).start()
+
+
+def _wait_for_eof(alive: Connection) -> None:
+    # Nothing is ever sent: the read returns only when the driver's end is closed.
+    with contextlib.suppress(EOFError, OSError):
+        alive.recv_bytes()
+    os._exit(1)  # no clean-up: nobody is left to hand results to
 
 
 class DaskExecutor(Executor):
-    """A dask.distributed cluster: the one at ``scheduler``, or a local one started here."""
+    """A dask.distributed cluster: the one at ``scheduler``, or a local one started here.
+
+    The local cluster's worker processes exit when this process ends, however it ends: each
+    nanny watches a pipe from this process (dask.distributed does this itself).
+    """
 
     name = "dask"
 
@@ -116,21 +156,28 @@ class DaskExecutor(Executor):
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:
-            raise ImportError(
+            raise ExecutorError(
                 "the dask executor needs dask.distributed: pip install -e '.[dask]'"
             ) from exc
         self.cluster = None
         if scheduler:
-            self.client = Client(scheduler)
+            self.client = _connect(Client, scheduler)
             workers = len(self.client.scheduler_info().get("workers", {})) or workers
         else:
-            self.cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=40,
-            )
+            try:
+                self.cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=40,
+                )
+            except (OSError, RuntimeError) as exc:
+                size = f"{workers} worker{'s' if workers != 1 else ''}"
+                raise ExecutorError(
+                    f"a local Dask cluster of {size} could not start ({_one_line(exc)}); "
+                    "run with the processes executor, or name a running scheduler"
+                ) from exc
             self.client = Client(self.cluster)
         super().__init__(workers)
 
@@ -146,6 +193,53 @@ class DaskExecutor(Executor):
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _connect(client: Callable[..., Any], scheduler: str) -> Any:
+    """A ``Client`` of the scheduler at ``scheduler``, or ``ExecutorError`` within about
+    ``CONNECT_TIMEOUT`` seconds.
+
+    A handshake comes first, bounded as a whole: ``Client`` bounds only the connection
+    itself, and waits for ever on a server that accepts it and never answers (a dashboard
+    port, dask/distributed#8071).
+    """
+    timeout = CONNECT_TIMEOUT
+    try:
+        _handshake(scheduler, timeout)
+        return client(scheduler, timeout=timeout)
+    except ValueError as exc:  # not an address (no port, unknown scheme, ...)
+        raise ExecutorError(
+            f"--scheduler {scheduler}: not a scheduler address ({_one_line(exc)})"
+        ) from exc
+    except OSError as exc:  # refused, unreachable or timed out (TimeoutError is an OSError)
+        raise ExecutorError(
+            f"no Dask scheduler answered at {scheduler} within {timeout:g} s; start one there "
+            "(dask scheduler) or correct the address, or leave out --scheduler for a local cluster"
+        ) from exc
+    except Exception as exc:  # something answered that does not speak Dask's protocol
+        raise ExecutorError(
+            f"{scheduler} answered, but not as a Dask scheduler ({_one_line(exc)}); "
+            "check the address and port (the scheduler's, not its dashboard's)"
+        ) from exc
+
+
+def _handshake(address: str, timeout: float) -> None:
+    """Open and close a Dask connection to ``address``; ``TimeoutError`` after ``timeout`` s."""
+    import asyncio  # here, as dask is: worker processes import this module and need neither
+
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        comm = await asyncio.wait_for(connect(address, timeout=timeout), timeout)
+        await comm.close()
+
+    # In a thread of its own so that it has its own event loop, whatever the caller runs.
+    with cf.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, handshake()).result()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def make_executor(kind: str, workers: int | None = None, scheduler: str | None = None) -> Executor:

@@ -25,7 +25,7 @@ from sim.analysis.compare import HEADLINE, precision_reached
 from sim.ensemble.aggregate import QUANTILES, Histograms
 from sim.ensemble.checkpoint import iter_batches, save_batch
 from sim.ensemble.executors import Executor
-from sim.ensemble.worker import MEASURES, BatchResult, run_batch
+from sim.ensemble.worker import MEASURES, BatchResult, run_batch, run_one
 from sim.results.tables import dates, events_table, timeseries_table
 from sim.scenario.schema import Scenario
 
@@ -131,11 +131,13 @@ class Ensemble:
         executor: Executor,
         folder: Path | None = None,
         progress: Callable[[int, int | None], None] | None = None,
+        run_id: str = "",
     ) -> None:
         self.scenarios = scenarios
         self.plan = plan
         self.executor = executor
         self.folder = folder
+        self.run_id = run_id  # batches are saved with it, and only theirs are read back
         self.progress = progress
         self.aggregates = [
             _Aggregate(s, (s.end - s.start).days + 1, len(s.roles)) for s in scenarios
@@ -147,7 +149,7 @@ class Ensemble:
         """Fold in the batches saved in the folder by an earlier, interrupted run."""
         if self.folder is None:
             return 0
-        for batch in iter_batches(self.folder):
+        for batch in iter_batches(self.folder, self.run_id, self.scenarios):
             self._fold(batch)
         return sum(a.n for a in self.aggregates)
 
@@ -211,7 +213,7 @@ class Ensemble:
 
     def _finish(self, batch: BatchResult, total: int) -> None:
         if self.folder is not None:
-            save_batch(self.folder, batch)
+            save_batch(self.folder, batch, self.run_id)
         self._fold(batch)
         self._report(total)
 
@@ -242,6 +244,12 @@ class Ensemble:
         return summary.reset_index(drop=True)
 
     def _result(self) -> EnsembleResult:
+        for i, agg in enumerate(self.aggregates):
+            if agg.sample is None or agg.sample.sample is None:
+                # Replication 0 came from a saved batch, which keeps no recording: run it
+                # again here (same seed, same numbers) for the sample tables.
+                concrete, rec, _ = run_one(agg.scenario, self.plan.seed, 0)
+                agg.sample = BatchResult(i, 0, [], np.empty(0), rec, concrete, 0, 0.0)
         samples = [a.sample for a in self.aggregates]
         timeseries = pd.concat(
             [timeseries_table(b.sample, b.sample_scenario, 0) for b in samples if b],

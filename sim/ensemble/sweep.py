@@ -5,7 +5,9 @@ one task: the option with the sample's values set, run for ``replications`` repl
 with the same seed sequence in every sample and option (common random numbers across
 levers and futures). Tasks run on the ensemble executors; a task that fails is recorded
 with its error, never dropped silently. Results do not depend on the executor or workers:
-tasks are keyed by (sample, option) and sorted before they are returned.
+tasks are keyed by (sample, option) and sorted before they are returned. With a folder, each
+finished task is saved there as JSON data carrying the run's id (see ``checkpoint``), and a
+resumed run reads back only those.
 
 A test model (any picklable function of the sample's values returning outcomes) can take
 the simulator's place, so sampling, failure handling and analysis are checked against
@@ -14,9 +16,7 @@ known answers.
 
 from __future__ import annotations
 
-import gzip
-import os
-import pickle
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,9 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.ensemble.checkpoint import decode, encode
 from sim.ensemble.executors import Executor
 from sim.ensemble.worker import run_one
 from sim.errors import SimError
+from sim.results.layout import atomic, damaged, read_json
 from sim.scenario.experiment import Experiment
 from sim.scenario.loader import leaf_type
 from sim.scenario.schema import Scenario
@@ -116,6 +118,7 @@ def run_sweep(
     replications: int | None = None,
     seed: int | None = None,
     folder: Path | None = None,
+    run_id: str = "",
     progress: Callable[[int, int | None], None] | None = None,
     model: Callable[[dict], dict] | None = None,
 ) -> SweepResult:
@@ -135,7 +138,7 @@ def run_sweep(
                 if spec.scenarios is None or name in spec.scenarios
             }
             tasks.append(_Task(int(i), j, values))
-    done = _saved(folder)
+    done = _saved(folder, run_id, tasks)
     results = [done[(t.sample, t.option)] for t in tasks if (t.sample, t.option) in done]
     todo = [t for t in tasks if (t.sample, t.option) not in done]
     window = max(2 * executor.workers, 2)
@@ -152,7 +155,7 @@ def run_sweep(
         pending.remove(future)
         result = future.result()
         if folder is not None:
-            _save(folder, result)
+            _save(folder, result, run_id)
         results.append(result)
         if progress:
             progress(len(results), len(tasks))
@@ -184,23 +187,37 @@ def _tables(
     )
 
 
-def _save(folder: Path, result: dict) -> None:
+def _save(folder: Path, result: dict, run_id: str) -> None:
+    """A finished task as JSON data (its numbers and error, not its lever values)."""
     t = result["task"]
-    path = folder / TASKS / f"{t.sample:06d}-{t.option:02d}.pkl.gz"
+    path = folder / TASKS / f"{t.sample:06d}-{t.option:02d}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    with gzip.open(tmp, "wb", compresslevel=1) as fh:
-        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
+    data = {"run_id": run_id, "sample": t.sample, "option": t.option,
+            **encode({k: result[k] for k in ("rows", "monthly", "error")})}  # fmt: skip
+    text = json.dumps(data)
+    atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def _saved(folder: Path | None) -> dict[tuple[int, int], dict]:
-    """Tasks finished by an earlier, interrupted run in ``folder``."""
+def _saved(folder: Path | None, run_id: str, tasks: list[_Task]) -> dict[tuple[int, int], dict]:
+    """Tasks of this run finished before it was interrupted, each checked, from ``folder``."""
     if folder is None or not (folder / TASKS).is_dir():
         return {}
+    wanted = {(t.sample, t.option): t for t in tasks}
     done = {}
-    for path in sorted((folder / TASKS).glob("*.pkl.gz")):
-        with gzip.open(path, "rb") as fh:
-            result = pickle.load(fh)
-        done[(result["task"].sample, result["task"].option)] = result
+    for path in sorted((folder / TASKS).glob("*.json")):
+        data = read_json(path)
+        if not isinstance(data, dict) or data.get("run_id") != run_id:
+            raise damaged(path, "it belongs to another run")
+        task = wanted.get((data.get("sample"), data.get("option")))
+        rows, monthly, error = (decode(data.get(k), path) for k in ("rows", "monthly", "error"))
+        if task is None or path.name != f"{task.sample:06d}-{task.option:02d}.json":
+            raise damaged(path, "no such task")
+        if not (_records(rows) and _records(monthly) and isinstance(error, str | None)):
+            raise damaged(path, "not a task's results")
+        done[(task.sample, task.option)] = {"task": task, "rows": rows, "monthly": monthly,
+                                            "error": error}  # fmt: skip
     return done
+
+
+def _records(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(r, dict) for r in value)

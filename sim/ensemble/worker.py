@@ -2,8 +2,9 @@
 
 A batch result holds the outcome rows, the daily counts of every replication as integers
 (the driver aggregates them into bands and drops them), and, for replication 0 only, the
-whole recording (for the event log and a sample daily table). It pickles small and fast,
-so the same function serves local processes and Dask workers.
+whole recording (for the event log and a sample daily table). It pickles small and fast
+between this program's own processes, so the same function serves local processes and
+Dask workers; what is saved to disk is data only (``checkpoint``).
 """
 
 from __future__ import annotations

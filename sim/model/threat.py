@@ -13,6 +13,10 @@ and the same draws afterwards wherever the rates agree again in total.
 An attack hits a role chosen in proportion to its boots on the ground times its
 exposure (the relative risk per person), and hurts a Poisson number of people with mean
 ``casualties_per_attack`` whichever role it hits: exposure counts once, in who is hit.
+Nobody is hurt who is not there: an attack hurts at most the people of the role it hits
+on the ground, and the attacks of a run together at most the people known to have been in
+the country by then (the hurt stay in the force's counts, so without this a long run at a
+high rate would hurt the same people again and again).
 
 An attack reads the force (who is there to be hit) but changes nothing in it, so the
 attacks are worked out once the run is over, from the recorder's log of boots on the
@@ -23,6 +27,7 @@ seeing the force as it stood just before, without a SimPy event apiece.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -99,7 +104,8 @@ def hit(
     """The role an attack hits and the people it hurts, from its two uniform draws.
 
     The role is chosen in proportion to boots on the ground times exposure; the hurt is
-    Poisson with mean ``casualties_per_attack`` whatever the role. ``None``: nobody there.
+    Poisson with mean ``casualties_per_attack`` whatever the role, and never more than
+    the role has on the ground. ``None``: nobody there.
     """
     exposed = [b * w for b, w in zip(boots, exposure, strict=True)]
     total = sum(exposed)
@@ -109,7 +115,7 @@ def hit(
     while acc <= u_role * total and role < len(exposed) - 1:
         role += 1
         acc += exposed[role]
-    return role, poisson_quantile(u_hurt, casualties_per_attack)
+    return role, min(poisson_quantile(u_hurt, casualties_per_attack), boots[role])
 
 
 def log_attacks(m: Model, rng: np.random.Generator) -> None:
@@ -118,13 +124,39 @@ def log_attacks(m: Model, rng: np.random.Generator) -> None:
     roles = m.scenario.roles
     exposure = [spec.exposure.get(r, 1.0) for r in roles]
     attacks = attack_times(m, rng)
+    times = [t for t, _, _ in attacks]
+    boots = m.recorder.boots_before(times)
     entries = []
-    for (time, u_role, u_hurt), bog in zip(
-        attacks, m.recorder.boots_before([t for t, _, _ in attacks]), strict=True
+    hurt_so_far = 0
+    for (time, u_role, u_hurt), bog, been in zip(
+        attacks, boots, known_present(m, times, boots), strict=True
     ):
         struck = hit(bog, exposure, spec.casualties_per_attack, u_role, u_hurt)
         if struck is None:
             continue  # nobody there to attack
         role, hurt = struck
+        hurt = min(hurt, been - hurt_so_far)  # never below 0: ``been`` only grows
+        hurt_so_far += hurt
         entries.append((time, "attack", "", "", roles[role], hurt, ""))
     m.recorder.add_events(entries)
+
+
+def known_present(m: Model, times: list[float], boots: list[list[int]]) -> list[int]:
+    """People known to have been in the country before each of ``times`` (in order): those
+    there at the start and those of units that had finished arriving, or if ever more,
+    those there at one time (``boots``: by role, just before each time).
+
+    A lower bound of those who have been there: the people of a unit still arriving count
+    only while they are there or once all have landed.
+    """
+    steps = m.recorder.total_boots_steps()
+    at_start = steps[0][1] if steps and steps[0][0] == 0 else 0
+    arrivals = [(e[0], e[5]) for e in m.recorder.events if e[1] == "arrived"]
+    arrived = list(itertools.accumulate(people for _, people in arrivals))
+    arrival_times = [time for time, _ in arrivals]
+    out, known = [], 0
+    for t, bog in zip(times, boots, strict=True):
+        n = bisect.bisect_left(arrival_times, t)  # arrivals strictly before t
+        known = max(known, at_start + (arrived[n - 1] if n else 0), sum(bog))
+        out.append(known)
+    return out

@@ -11,7 +11,15 @@ out of the tables) and ``style`` (the house look).
 """
 
 from sim.plots.backtest import backtest_chart
-from sim.plots.charts import FORMATS, MEASURES, composition, movements, save, total_vs_cap
+from sim.plots.charts import (
+    FORMATS,
+    MEASURES,
+    composition,
+    movements,
+    save,
+    save_all,
+    total_vs_cap,
+)
 from sim.plots.fans import composition_fan, total_fan
 from sim.plots.outcomes import HEADLINE_OUTCOMES, OUTCOMES, difference_chart, outcome_distributions
 from sim.plots.robustness import discovered_boxes, regret_heatmap
@@ -38,6 +46,7 @@ __all__ = [
     "role_style",
     "role_styles",
     "save",
+    "save_all",
     "sensitivity_chart",
     "sensitivity_over_time",
     "tornado",

@@ -14,7 +14,10 @@ time) and :mod:`sim.plots.outcomes` (outcome distributions and differences).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import glob
+import os
+import shutil
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -333,3 +336,38 @@ def save(fig: Figure, stem: str | Path, formats: Sequence[str] = ("png", "svg"))
             )
             paths.append(path)
     return paths
+
+
+def save_all(
+    makers: Mapping[str, Callable[[], Figure]],
+    folder: Path,
+    formats: Sequence[str],
+    failed: list[dict[str, str]],
+) -> list[Path]:
+    """Draw and save each chart (``stem -> function making the figure``) into ``folder``.
+
+    The charts are written to a staging folder beside it, which then replaces ``folder``
+    whole. A chart that raises is skipped and added to ``failed`` (its stem and the error,
+    on one line); the others are still written. Stopped (Ctrl-C), the charts not drawn are
+    added to ``failed`` as ``interrupted`` and nothing is put in place.
+    """
+    staging = folder.with_name(f".{folder.name}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    written: list[Path] = []
+    items = list(makers.items())
+    for k, (stem, draw) in enumerate(items):
+        try:
+            written += save(draw(), staging / stem, formats)
+        except KeyboardInterrupt:
+            failed += [{"chart": name, "error": "interrupted"} for name, _ in items[k:]]
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        except Exception as error:  # a chart bug must not cost the run its tables
+            for stale in staging.glob(f"{glob.escape(stem)}.*"):
+                stale.unlink()
+            message = " ".join(str(error).split())
+            failed.append({"chart": stem, "error": f"{type(error).__name__}: {message}"})
+    shutil.rmtree(folder, ignore_errors=True)
+    os.replace(staging, folder)
+    return [folder / p.relative_to(staging) for p in written]

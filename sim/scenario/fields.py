@@ -1,4 +1,8 @@
-"""Field types shared by the scenario schema: dates, names, people, shares, sources."""
+"""Field types shared by the scenario schema: dates, names, people, shares, sources.
+
+Numbers that can make a run long or large (people, units, attacks) carry their limit
+from ``sim.scenario.limits``, which says why it lies where it does.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import re
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from sim.scenario.limits import ATTACKS_PER_MONTH, PEOPLE, UNITS
 
 Path = tuple[str | int, ...]
 
@@ -31,9 +37,11 @@ Source = Annotated[
     str | None,
     Field(description="Where the figures here come from, or 'assumption' and why."),
 ]
-People = Annotated[int, Field(ge=0, le=10_000_000)]
+People = Annotated[int, Field(ge=0), PEOPLE]
+Units = Annotated[int, Field(ge=0), UNITS]  # units of one type (at once)
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(ge=0.0, le=1e9)]
+AttacksPerMonth = Annotated[float, Field(ge=0.0), ATTACKS_PER_MONTH]
 
 
 def slug(name: str) -> str:

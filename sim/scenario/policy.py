@@ -20,7 +20,18 @@ from pydantic import (
     model_validator,
 )
 
-from sim.scenario.fields import Day, Name, People, Rate, Share, Source, _Model, slug
+from sim.scenario.fields import (
+    AttacksPerMonth,
+    Day,
+    Name,
+    People,
+    Share,
+    Source,
+    Units,
+    _Model,
+    slug,
+)
+from sim.scenario.limits import PEOPLE, PHASES, SORTIES_PER_WEEK, UNITS
 
 
 class Deployment(_Model):
@@ -33,9 +44,11 @@ class Deployment(_Model):
 
     name: str | None = Field(default=None, max_length=80)
     unit_type: Name
-    units: int | None = Field(default=None, ge=1, le=100_000, description="How many units.")
-    people: int | None = Field(
-        default=None, ge=1, le=10_000_000, description="Or how many people (whole units)."
+    units: Annotated[int, Field(ge=1), UNITS] | None = Field(
+        default=None, description="How many units."
+    )
+    people: Annotated[int, Field(ge=1), PEOPLE] | None = Field(
+        default=None, description="Or how many people (whole units)."
     )
     arrive_by: Day
     leave_by: Day
@@ -56,7 +69,7 @@ class Conversion(_Model):
 
     unit_type: Name
     to: Name
-    units: int | Literal["as_needed"] = Field(default="as_needed")
+    units: Units | Literal["as_needed"] = Field(default="as_needed")
     order: Literal["most_tour_left", "least_tour_left"] = Field(
         default="most_tour_left",
         description="most_tour_left: those with most of their tour ahead convert first.",
@@ -69,7 +82,7 @@ class AirliftChange(_Model):
 
     seats_per_day: float | None = Field(default=None, gt=0, le=1e7)
     seats_per_sortie: int | None = Field(default=None, gt=0, le=10_000)
-    sorties_per_week: float | None = Field(default=None, gt=0, le=10_000)
+    sorties_per_week: Annotated[float, Field(gt=0), SORTIES_PER_WEEK] | None = None
     cancel_probability: float | None = Field(default=None, ge=0.0, lt=1.0)
     source: Source = None
 
@@ -120,7 +133,9 @@ class Phase(_Model):
             "reverse. Worth declaring uncertain where a plan gave an end state but no pace."
         ),
     )
-    attacks_per_month: Rate | None = Field(default=None, description="Overrides `threat`.")
+    attacks_per_month: AttacksPerMonth | None = Field(
+        default=None, description="Overrides `threat`."
+    )
     airlift: AirliftChange | None = Field(
         default=None, description="Airlift in this phase (keys not given: as the scenario's)."
     )
@@ -133,7 +148,7 @@ class Phase(_Model):
     convert: list[Conversion] = Field(
         default_factory=list, description="Units re-missioned in place when it starts."
     )
-    detachments: dict[Name, Annotated[int, Field(ge=0, le=10_000)]] = Field(
+    detachments: dict[Name, Units] = Field(
         default_factory=dict,
         description=(
             "Units of these types (not counted toward the cap) kept in the country, "
@@ -142,8 +157,8 @@ class Phase(_Model):
     )
     drift_per_month: float | None = Field(
         default=None,
-        ge=-1e6,
-        le=1e6,
+        ge=-PEOPLE.most,
+        le=PEOPLE.most,
         allow_inf_nan=False,
         description=(
             "Net change of the force per month that no announcement made (usually "
@@ -183,14 +198,14 @@ class _Plan(_Model):
     early_return: Literal["none", "as_needed", "immediate"] | None = None
     pace: Literal["at_once", "steady"] | None = None
     halfway_share: float | None = Field(default=None, gt=0.0, lt=1.0)
-    attacks_per_month: Rate | None = None
+    attacks_per_month: AttacksPerMonth | None = None
     airlift: AirliftChange | None = None
     planning_interval_days: int | None = Field(default=None, gt=0, le=365)
-    detachments: dict[Name, Annotated[int, Field(ge=0, le=10_000)]] | None = Field(
+    detachments: dict[Name, Units] | None = Field(
         default=None, description="Uncounted units kept, by type (only the types named)."
     )
     drift_per_month: float | None = Field(
-        default=None, ge=-1e6, le=1e6, allow_inf_nan=False,
+        default=None, ge=-PEOPLE.most, le=PEOPLE.most, allow_inf_nan=False,
         description="Unannounced net change per month, in a period without a target.",
     )  # fmt: skip
     temporary: list[Deployment] | None = Field(
@@ -297,8 +312,8 @@ def _chosen(a: Announcement) -> tuple[_Plan, str]:
 class Policy(_Model):
     """The policy as ordered phases, or as the announcements that made it."""
 
-    phases: list[Phase] | None = Field(default=None, min_length=1)
-    announcements: list[Announcement] | None = Field(default=None, min_length=1)
+    phases: Annotated[list[Phase], Field(min_length=1), PHASES] | None = None
+    announcements: Annotated[list[Announcement], Field(min_length=1), PHASES] | None = None
     source: Source = None
 
     _origin: list[int] = PrivateAttr(default_factory=list)

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, PrivateAttr
 
 from sim.scenario.fields import (
+    AttacksPerMonth,
     Day,
     Name,
     Path,
@@ -21,8 +22,18 @@ from sim.scenario.fields import (
     Rate,
     Share,
     Source,
+    Units,
     _Model,
     slug,
+)
+from sim.scenario.limits import (
+    CASUALTIES_PER_ATTACK,
+    ROLES,
+    SORTIES_PER_WEEK,
+    UNIT_SIZE,
+    UNIT_TYPES,
+    UNITS,
+    limit_problems,
 )
 from sim.scenario.policy import Phase, Policy, check_policy
 from sim.scenario.uncertainty import Distribution
@@ -43,17 +54,15 @@ class UnitType(_Model):
 
     role: Name = Field(description="One of the scenario's `roles`.")
     service: Name = Field(description="One of the scenario's `services`; sets the tour length.")
-    size: int = Field(gt=0, le=1_000_000, description="People in one unit.")
+    size: Annotated[int, UNIT_SIZE] = Field(gt=0, description="People in one unit.")
     tour_days: int | None = Field(
         default=None, gt=0, le=3650, description="Overrides the service's tour length."
     )
     lead_time_days: int = Field(
         default=0, ge=0, le=3650, description="Days to form and train a unit before it can deploy."
     )
-    supply: int | None = Field(
+    supply: Annotated[int, Field(gt=0), UNITS] | None = Field(
         default=None,
-        gt=0,
-        le=1_000_000,
         description="Most units of this type deployed or in generation at once (none: no limit).",
     )
     counts_toward_cap: bool = Field(
@@ -75,7 +84,7 @@ class InitialUnits(_Model):
     """Units of one type in the country when the scenario starts (tours evenly staggered)."""
 
     unit_type: Name
-    count: int = Field(ge=0, le=100_000)
+    count: Units
     source: Source = None
 
 
@@ -96,7 +105,7 @@ class Airlift(_Model):
 
     seats_per_day: float | None = Field(default=None, gt=0, le=1e7)
     seats_per_sortie: int | None = Field(default=None, gt=0, le=10_000)
-    sorties_per_week: float | None = Field(default=None, gt=0, le=10_000)
+    sorties_per_week: Annotated[float, Field(gt=0), SORTIES_PER_WEEK] | None = None
     cancel_probability: float = Field(
         default=0.0, ge=0.0, lt=1.0, description="Chance a flight is lost (weather, maintenance)."
     )
@@ -106,7 +115,7 @@ class Airlift(_Model):
 class Threat(_Model):
     """Attacks on the force: a random process with a rate set here or by the phase."""
 
-    attacks_per_month: Rate
+    attacks_per_month: AttacksPerMonth
     rate_basis: Literal["fixed", "per_1000_boots_on_ground"] = Field(
         default="fixed",
         description=(
@@ -116,7 +125,7 @@ class Threat(_Model):
             "the force's size day by day (a force of zero draws no attacks)."
         ),
     )
-    casualties_per_attack: Rate = Field(
+    casualties_per_attack: Annotated[float, Field(ge=0.0), CASUALTIES_PER_ATTACK] = Field(
         description="Mean casualties of an attack (Poisson), whatever the role it hits."
     )
     exposure: dict[Name, Rate] = Field(
@@ -236,9 +245,9 @@ class Scenario(_Model):
     planning_interval_days: int = Field(
         default=7, gt=0, le=365, description="How often the planner reviews the force."
     )
-    roles: list[Name] = Field(min_length=1)
+    roles: Annotated[list[Name], Field(min_length=1), ROLES]
     services: dict[Name, Service]
-    unit_types: dict[Name, UnitType] = Field(min_length=1)
+    unit_types: Annotated[dict[Name, UnitType], Field(min_length=1), UNIT_TYPES]
     initial_force: list[InitialUnits] = Field(default_factory=list)
     relief_in_place: ReliefInPlace = Field(default_factory=ReliefInPlace)
     per_unit: PerUnit = Field(default_factory=PerUnit)
@@ -359,4 +368,6 @@ def check(s: Scenario) -> list[tuple[Path, str]]:
                     "(counts_toward_cap: false)")  # fmt: skip
     conversions = {name: dict(ut.converts_to) for name, ut in s.unit_types.items()}
     problems.extend(check_policy(s.policy, s.start, s.end, list(s.roles), s.cap, conversions))
+    if not problems:  # what the values come to together, once each of them makes sense
+        problems.extend(limit_problems(s))
     return problems

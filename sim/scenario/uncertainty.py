@@ -23,7 +23,9 @@ to the nearest whole day.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import math
 from statistics import NormalDist
 from typing import Annotated, Any, Literal
@@ -231,6 +233,7 @@ class Choice(_Dist):
     distribution: Literal["choice"]
     values: list[Finite] = Field(min_length=1)
     weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
+    _sorted: tuple[list[float], list[float], float] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _weights(self) -> Choice:
@@ -247,14 +250,20 @@ class Choice(_Dist):
 
     def quantile(self, u: float) -> float:
         """Values in increasing order, so that a larger draw never gives a smaller value."""
-        weights = _shares(self.weights or [1.0] * len(self.values))
-        pairs = sorted(zip(self.values, weights, strict=True))
-        acc = 0.0
-        for value, share in pairs:
-            acc += share
-            if u < acc:
-                return value
-        return next(v for v, w in reversed(pairs) if w > 0)
+        values, cumulative, last = self._table()
+        i = bisect.bisect_right(cumulative, u)  # the first value whose running share passes u
+        return values[i] if i < len(values) else last
+
+    def _table(self) -> tuple[list[float], list[float], float]:
+        """The values in order, their running shares, and the largest value of any weight:
+        worked out once, as each unit may draw from the distribution."""
+        if self._sorted is None:
+            weights = _shares(self.weights or [1.0] * len(self.values))
+            pairs = sorted(zip(self.values, weights, strict=True))
+            cumulative = list(itertools.accumulate(share for _, share in pairs))
+            last = next(v for v, w in reversed(pairs) if w > 0)
+            self._sorted = ([v for v, _ in pairs], cumulative, last)
+        return self._sorted
 
 
 Date = Day  # a date as any scenario field takes it (YAML date or ISO text)

@@ -87,4 +87,4 @@ def ensemble():
 def no_charts(monkeypatch):
     """Skip the charts in ``run_scenarios``: the tests using this are about the numbers and
     the run folder, and the fan charts for several replications are written elsewhere."""
-    monkeypatch.setattr(sim.pipeline, "_write_charts", lambda *args, **kwargs: [])
+    monkeypatch.setattr(sim.pipeline.plots, "save_all", lambda *args, **kwargs: [])

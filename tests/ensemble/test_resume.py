@@ -46,6 +46,14 @@ def manifest(folder):
     return json.loads((folder / "manifest.json").read_text())
 
 
+def run_id(folder) -> str:
+    return manifest(folder)["run_id"]
+
+
+def scenarios():
+    return [sim.load_scenario(ADVISORY, OVERRIDES)]
+
+
 def count_batches(monkeypatch) -> list[tuple[int, int]]:
     """(first replication, count) of every batch run in this process from now on."""
     calls = []
@@ -64,7 +72,7 @@ def saved_replications(folder) -> list[int]:
     return [
         k
         for _, first, path in saved_batches(folder)
-        for k in range(first, first + len(load_batch(path).rows))
+        for k in range(first, first + len(load_batch(path, run_id(folder), scenarios()).rows))
     ]
 
 
@@ -80,7 +88,7 @@ def interrupted(tmp_path, no_charts):
 def uninterrupted(tmp_path_factory):
     folder = tmp_path_factory.mktemp("whole") / "run"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sim.pipeline, "_write_charts", lambda *args, **kwargs: [])
+        mp.setattr(sim.pipeline.plots, "save_all", lambda *args, **kwargs: [])
         return run(folder)
 
 
@@ -134,7 +142,8 @@ def test_resume_runs_the_gaps_between_saved_batches(interrupted, uninterrupted, 
     """Saved batches need not fall on multiples of the batch size (with workers the last are
     smaller): a resumed run runs the replications missing, wherever they are."""
     scenario = sim.load_scenario(ADVISORY, OVERRIDES)
-    save_batch(interrupted, run_batch(scenario, 0, PLAN.seed, 10, 4))  # 0-7 and 10-13 saved
+    batch = run_batch(scenario, 0, PLAN.seed, 10, 4)
+    save_batch(interrupted, batch, run_id(interrupted))  # 0-7 and 10-13 saved
     calls = count_batches(monkeypatch)
     resumed = run(interrupted, resume=True)
     assert calls == [(8, 2), (14, 4), (18, 2)]

@@ -210,7 +210,7 @@ def count_tasks(monkeypatch) -> list[tuple[int, int]]:
 
 
 def saved_tasks(folder: Path) -> set[tuple[int, int]]:
-    names = [p.name.split(".")[0] for p in (folder / "tasks").glob("*.pkl.gz")]
+    names = [p.name.split(".")[0] for p in (folder / "tasks").glob("*.json")]
     return {(int(s), int(o)) for s, o in (n.split("-") for n in names)}
 
 

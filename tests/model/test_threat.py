@@ -8,7 +8,7 @@ import pytest
 
 import sim
 from sim.model.recorder import Recorder
-from sim.model.threat import attack_times, hit
+from sim.model.threat import attack_times, hit, log_attacks
 from sim.scenario.timeline import Timeline
 from sim.scenario.uncertainty import poisson_quantile
 
@@ -212,3 +212,55 @@ def test_forces_that_agree_until_a_date_see_the_same_attacks_until_then():
     assert len(early) > 5
     assert early == [x for x in b if x[0] < 50]
     assert a[len(early)] != b[len(early)]
+
+
+# --- nobody is hurt who is not there -----------------------------------------------------
+
+WORST = "threat.casualties_per_attack=1000"  # the most a scenario may ask for
+
+
+def test_an_attack_never_hurts_more_than_the_role_has_on_the_ground():
+    boots, exposure = [3, 0, 250, 1], [1.0, 1.0, 1.0, 50.0]
+    for u_role in np.linspace(0.001, 0.999, 50):
+        for u_hurt in (0.0, 0.5, 0.999999):
+            role, hurt = hit(boots, exposure, 1000.0, u_role, u_hurt)
+            assert 0 <= hurt <= boots[role]
+    assert hit([5], [1.0], 1000.0, 0.5, 0.5) == (0, 5)  # Poisson(1000) draws about 1,000
+    assert hit([5000], [1.0], 1000.0, 0.5, 0.5) == (0, poisson_quantile(0.5, 1000.0))
+
+
+def test_attacks_together_never_hurt_more_than_have_been_there():
+    """The hurt stay in the counts, so a run of attacks could hurt the same people again
+    and again: together the attacks hurt at most the people there since the start."""
+    scenario = sim.load_scenario("scenarios/advisory.yaml", [*PINNED[:1], WORST])
+    m = model_with_force(scenario, FORCE, n_days=200)
+    log_attacks(m, np.random.default_rng(1))
+    found = [e for e in m.recorder.events if e[1] == "attack"]
+    assert len(found) > 20
+    roles = list(scenario.roles)
+    for time, _, _, _, role, hurt, _ in found:
+        there = sum(change for t, r, change in FORCE if t < time and r == roles.index(role))
+        assert 0 <= hurt <= there
+    # 1,000 at the start and 1,000 more from day 30.5 (a move between roles brings nobody).
+    assert sum(e[5] for e in found) == 2000
+
+
+def test_casualties_never_exceed_the_force_in_a_run():
+    """With the most casualties an attack may have on average: each attack hurts at most
+    the role's people there (just before or after the day's flight), and all of them
+    together at most the people who have been in the country."""
+    scenario = sim.load_scenario(
+        "scenarios/withdrawal.yaml", ["threat.attacks_per_month=60", WORST]
+    )
+    for seed in range(3):
+        run = sim.simulate(scenario, seed=seed)
+        days = run.timeseries.pivot(index="date", columns="role")
+        end = days.boots_on_ground  # end of each day, by role
+        start = end - days.arrivals + days.departures  # before the day's flight
+        hits = attacks(run)
+        assert len(hits) > 100 and (hits.people >= 100).any()
+        for time, role, hurt in zip(hits.time, hits.role, hits.people, strict=True):
+            d = int(time)
+            assert hurt <= max(start[role].iloc[d], end[role].iloc[d]), (time, role, hurt)
+        served = start.iloc[0].sum() + days.arrivals.to_numpy().sum()
+        assert hits.people.sum() == run.summary.casualties.iloc[0] <= served
