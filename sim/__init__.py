@@ -6,8 +6,22 @@
 >>> run.summary  # one row of outcomes; run.timeseries and run.events are tidy tables
 """
 
-from sim.api import Run, load_scenario, simulate
+from typing import TYPE_CHECKING
+
 from sim.errors import OutputError, ScenarioError, SimError
+
+if TYPE_CHECKING:
+    from sim.api import Run, load_scenario, simulate
+
+
+def __getattr__(name: str) -> object:
+    # The model and pandas load on first use, so that `sim --help` and commands that do
+    # not run the model start at once.
+    if name in ("Run", "load_scenario", "simulate"):
+        from sim import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 
 def compare(*args, **kwargs):  # imported on use: charts need matplotlib

@@ -125,7 +125,8 @@ def write_backtest(
         fig = plots.backtest_chart(
             result.band, result.observed, result.phases, scenario=result.scenario
         )
-        plots.save(fig, tmp / "charts" / "backtest", formats)
+        if formats:
+            plots.save(fig, tmp / "charts" / "backtest", formats)
         write_json({**result.manifest, "status": "complete"}, tmp / "manifest.json")
     result.out = target
     return target
@@ -257,7 +258,8 @@ def calibrate(
             fig = plots.backtest_chart(
                 result.band, result.observed, result.phases, scenario=result.scenario
             )
-            plots.save(fig, tmp / "charts" / f"{label}-backtest", formats)
+            if formats:
+                plots.save(fig, tmp / "charts" / f"{label}-backtest", formats)
         summary = {
             "name": c.name,
             "parameters": best,

@@ -131,7 +131,12 @@ Reference = Annotated[
 ]
 BatchSize = Annotated[int, typer.Option(help="Replications per batch.", min=1)]
 Formats = Annotated[
-    str, typer.Option("--format", help="Chart formats, comma-separated: png, svg, pdf.")
+    str,
+    typer.Option(
+        "--format",
+        help="Chart formats, comma-separated: png, svg, pdf; or none (tables only: "
+        "`sim report FOLDER` draws them into report.html).",
+    ),
 ]
 
 
@@ -203,13 +208,9 @@ def _run(
     report: bool,
 ) -> None:
     from sim.ensemble.runner import Plan
-    from sim.pipeline import FORMATS, run_scenarios
+    from sim.pipeline import run_scenarios
 
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    bad = [f for f in wanted if f not in FORMATS]
-    if bad or not wanted:
-        raise _fail(ValueError(f"--format: unknown format {', '.join(bad) or '(none)'}; "
-                               f"choose from {', '.join(FORMATS)}"))  # fmt: skip
+    wanted = _formats(formats)
     if executor not in ("processes", "dask"):
         raise _fail(ValueError(f"--executor: unknown executor {executor!r}; processes or dask"))
     if replications.strip().lower() == "auto":
@@ -418,11 +419,7 @@ def robustness(
 
 
 def _explore(run, experiment: Path, formats: str, **options) -> None:
-    from sim.pipeline import FORMATS
-
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    if not wanted or any(f not in FORMATS for f in wanted):
-        raise _fail(ValueError(f"--format: choose from {', '.join(FORMATS)}"))
+    wanted = _formats(formats)
     if options.get("design") not in (None, "lhs", "sobol", "factorial"):
         raise _fail(ValueError(f"--design: unknown design {options['design']!r}"))
     try:
@@ -563,11 +560,16 @@ def calibrate(
 
 
 def _formats(formats: str) -> list[str]:
-    from sim.pipeline import FORMATS
+    """``--format``: the chart formats asked for; ``none``: no charts (an empty list)."""
+    from sim.plots.formats import FORMATS
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    if not wanted or any(f not in FORMATS for f in wanted):
-        raise _fail(ValueError(f"--format: choose from {', '.join(FORMATS)}"))
+    if wanted == ["none"]:
+        return []
+    bad = [f for f in wanted if f not in FORMATS]
+    if bad or not wanted:
+        raise _fail(ValueError(f"--format: unknown format {', '.join(bad) or '(none given)'}; "
+                               f"choose from {', '.join(FORMATS)}, or none"))  # fmt: skip
     return wanted
 
 

@@ -20,13 +20,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from matplotlib.figure import Figure
 
-from sim import plots
+from sim import plots  # a lazy package: matplotlib loads when a chart is drawn
 from sim.analysis.compare import differences, outcome_table
 from sim.errors import OutputError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 TABLES = (
     "summary",

@@ -134,7 +134,8 @@ def _finish(
         raise
     shutil.rmtree(target / TASKS, ignore_errors=True)
     try:
-        files += plots.save_all(charts, target / "charts", formats, failed)
+        if formats:  # none asked for: tables only
+            files += plots.save_all(charts, target / "charts", formats, failed)
     finally:
         if failed:
             manifest["charts_failed"] = failed

@@ -24,12 +24,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim import plots
+from sim import plots  # a lazy package: matplotlib loads when a chart is drawn
 from sim.comparison import TABLES, Comparison, build_comparison
 from sim.ensemble.checkpoint import BATCHES, iter_batches
 from sim.ensemble.executors import default_workers, make_executor
 from sim.ensemble.runner import Ensemble, EnsembleResult, Plan
 from sim.errors import ChartWarning, OutputError
+from sim.plots.formats import FORMATS
 from sim.results.layout import (
     RunFolder,
     atomic,
@@ -40,8 +41,6 @@ from sim.results.layout import (
 from sim.results.manifest import build_manifest, scenario_hash
 from sim.results.tables import TIMESERIES_COLUMNS, phases_table, series_table
 from sim.scenario import Scenario, load_scenario
-
-FORMATS = plots.FORMATS
 
 
 @dataclass
@@ -310,9 +309,9 @@ def _write_folder(
         raise
     shutil.rmtree(target / BATCHES, ignore_errors=True)
     try:
-        files += plots.save_all(
-            comparison.chart_makers(), target / "charts", formats, output.charts_failed
-        )
+        if formats:  # none asked for: tables only (`sim report` draws the charts later)
+            makers = comparison.chart_makers()
+            files += plots.save_all(makers, target / "charts", formats, output.charts_failed)
         if report:
             files.append(comparison.report(target / "report.html"))
     finally:

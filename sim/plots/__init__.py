@@ -10,21 +10,66 @@ out of the tables) and ``style`` (the house look).
 >>> save(composition(run.timeseries, phases), "charts/composition", formats=("png",))
 """
 
-from sim.plots.backtest import backtest_chart
-from sim.plots.charts import (
-    FORMATS,
-    MEASURES,
-    composition,
-    movements,
-    save,
-    save_all,
-    total_vs_cap,
-)
-from sim.plots.fans import composition_fan, total_fan
-from sim.plots.outcomes import HEADLINE_OUTCOMES, OUTCOMES, difference_chart, outcome_distributions
-from sim.plots.robustness import discovered_boxes, regret_heatmap
-from sim.plots.sensitivity import outcome_scatter, sensitivity_chart, sensitivity_over_time, tornado
-from sim.plots.style import ROLE_COLOURS, ROLE_HATCHES, apply_style, role_style, role_styles
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sim.plots.backtest import backtest_chart
+    from sim.plots.charts import FORMATS, MEASURES, composition, movements, save, total_vs_cap
+    from sim.plots.fans import composition_fan, total_fan
+    from sim.plots.outcomes import (
+        HEADLINE_OUTCOMES,
+        OUTCOMES,
+        difference_chart,
+        outcome_distributions,
+    )
+    from sim.plots.robustness import discovered_boxes, regret_heatmap
+    from sim.plots.saving import save_all
+    from sim.plots.sensitivity import (
+        outcome_scatter,
+        sensitivity_chart,
+        sensitivity_over_time,
+        tornado,
+    )
+    from sim.plots.style import ROLE_COLOURS, ROLE_HATCHES, apply_style, role_style, role_styles
+
+# Where each name lives: matplotlib loads on first use, not with the package.
+_HOME = {
+    "FORMATS": "sim.plots.formats",
+    "HEADLINE_OUTCOMES": "sim.plots.outcomes",
+    "MEASURES": "sim.plots.charts",
+    "OUTCOMES": "sim.plots.outcomes",
+    "ROLE_COLOURS": "sim.plots.style",
+    "ROLE_HATCHES": "sim.plots.style",
+    "apply_style": "sim.plots.style",
+    "backtest_chart": "sim.plots.backtest",
+    "composition": "sim.plots.charts",
+    "composition_fan": "sim.plots.fans",
+    "difference_chart": "sim.plots.outcomes",
+    "discovered_boxes": "sim.plots.robustness",
+    "movements": "sim.plots.charts",
+    "outcome_distributions": "sim.plots.outcomes",
+    "outcome_scatter": "sim.plots.sensitivity",
+    "regret_heatmap": "sim.plots.robustness",
+    "role_style": "sim.plots.style",
+    "role_styles": "sim.plots.style",
+    "save": "sim.plots.charts",
+    "save_all": "sim.plots.saving",
+    "sensitivity_chart": "sim.plots.sensitivity",
+    "sensitivity_over_time": "sim.plots.sensitivity",
+    "tornado": "sim.plots.sensitivity",
+    "total_fan": "sim.plots.fans",
+    "total_vs_cap": "sim.plots.charts",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module 'sim.plots' has no attribute {name!r}")
+
 
 __all__ = [
     "FORMATS",

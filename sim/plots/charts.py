@@ -14,18 +14,19 @@ time) and :mod:`sim.plots.outcomes` (outcome distributions and differences).
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib import cbook
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+from matplotlib.transforms import Bbox
 
+from sim.plots.formats import FORMATS
 from sim.plots.frames import (
     MEASURES,
     check_measure,
@@ -56,8 +57,8 @@ from sim.plots.style import (
 
 __all__ = ["FORMATS", "MEASURES", "composition", "movements", "save", "total_vs_cap"]
 
-FORMATS = ("png", "svg", "pdf")
 DPI = 200
+PAD_INCHES = 0.12  # the margin around the drawing
 # No creation dates in the files, so that the same chart gives the same bytes.
 _METADATA: dict[str, dict[str, None]] = {
     "png": {},
@@ -305,6 +306,27 @@ def movements(
         return finish(fig, ax, [arrows, *mark_phases(ax, phases, first, last)])
 
 
+@contextmanager
+def _laid_out(fig: Figure) -> Iterator[Bbox]:
+    """The figure laid out once, and its drawing's extent with a margin, for every file.
+
+    Left to itself, each ``savefig`` with a tight box lays the figure out and draws it
+    twice; here the layout is done once and then held (the figure's own layout engine is
+    put back after), and the extent is measured once, at the files' resolution.
+    """
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.execute(fig)
+        fig.set_layout_engine("none")
+    try:
+        with cbook._setattr_cm(fig, dpi=DPI):
+            bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(PAD_INCHES)
+        yield bbox
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+
+
 def save(fig: Figure, stem: str | Path, formats: Sequence[str] = ("png", "svg")) -> list[Path]:
     """Write ``fig`` as ``stem.png``, ``stem.svg``, ... and return the paths written.
 
@@ -323,51 +345,9 @@ def save(fig: Figure, stem: str | Path, formats: Sequence[str] = ("png", "svg"))
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = []
-    with style_context():
+    with style_context(), _laid_out(fig) as bbox:
         for fmt in wanted:
             path = stem.with_name(f"{stem.name}.{fmt}")
-            fig.savefig(
-                path,
-                format=fmt,
-                dpi=DPI,
-                bbox_inches="tight",
-                pad_inches=0.12,
-                metadata=_METADATA[fmt],
-            )
+            fig.savefig(path, format=fmt, dpi=DPI, bbox_inches=bbox, metadata=_METADATA[fmt])
             paths.append(path)
     return paths
-
-
-def save_all(
-    makers: Mapping[str, Callable[[], Figure]],
-    folder: Path,
-    formats: Sequence[str],
-    failed: list[dict[str, str]],
-) -> list[Path]:
-    """Draw and save each chart (``stem -> function making the figure``) into ``folder``.
-
-    The charts are written to a staging folder beside it, which then replaces ``folder``
-    whole. A chart that raises is skipped and added to ``failed`` (its stem and the error,
-    on one line); the others are still written. Stopped (Ctrl-C), the charts not drawn are
-    added to ``failed`` as ``interrupted`` and nothing is put in place.
-    """
-    staging = folder.with_name(f".{folder.name}.tmp")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    written: list[Path] = []
-    items = list(makers.items())
-    for k, (stem, draw) in enumerate(items):
-        try:
-            written += save(draw(), staging / stem, formats)
-        except KeyboardInterrupt:
-            failed += [{"chart": name, "error": "interrupted"} for name, _ in items[k:]]
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        except Exception as error:  # a chart bug must not cost the run its tables
-            for stale in staging.glob(f"{glob.escape(stem)}.*"):
-                stale.unlink()
-            message = " ".join(str(error).split())
-            failed.append({"chart": stem, "error": f"{type(error).__name__}: {message}"})
-    shutil.rmtree(folder, ignore_errors=True)
-    os.replace(staging, folder)
-    return [folder / p.relative_to(staging) for p in written]

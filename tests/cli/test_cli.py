@@ -196,3 +196,28 @@ def test_unknown_format_rejected(tmp_path):
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert "gif" in result.output
+
+
+def test_format_none_writes_tables_only_and_report_draws_later(tmp_path, advisory_run):
+    charted, _ = advisory_run
+    out = tmp_path / "tables"
+    result = runner.invoke(app, ["run", "scenarios/advisory.yaml", "--format", "none",
+                                 "--seed", "3", "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert not (out / "charts").exists()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert not [f for f in manifest["files"] if f.startswith("charts/")]
+    for table in ("summary", "bands", "timeseries", "events"):  # the same numbers
+        assert (out / f"{table}.csv").read_bytes() == (charted / f"{table}.csv").read_bytes()
+    assert runner.invoke(app, ["report", str(out)]).exit_code == 0
+    assert (out / "report.html").is_file()
+
+
+@pytest.mark.parametrize("formats", ["bogus", "none,png", ","])
+def test_bad_format_is_one_line(tmp_path, formats):
+    result = runner.invoke(app, ["run", "scenarios/advisory.yaml", "--format", formats,
+                                 "--out", str(tmp_path / "x")])  # fmt: skip
+    assert result.exit_code == 2
+    assert "--format: unknown format" in result.output
+    assert not (tmp_path / "x").exists()
