@@ -15,7 +15,6 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -25,14 +24,6 @@ from typing import Any
 from sim.errors import ExecutorError
 
 EXECUTORS = ("processes", "dask")
-# How local workers start: forked on Linux (at once, sharing what the driver imported),
-# else from a fork server (macOS, where fork is unsafe with system libraries) or spawned.
-_METHODS = multiprocessing.get_all_start_methods()
-START_METHOD = (
-    "fork" if sys.platform == "linux"
-    else "forkserver" if "forkserver" in _METHODS
-    else "spawn"
-)  # fmt: skip
 CONNECT_TIMEOUT = 10.0  # seconds a scheduler named by address has to answer
 
 
@@ -79,31 +70,31 @@ class Executor:
 
 
 class ProcessExecutor(Executor):
-    """Local worker processes: forked from this process where the platform allows (they
-    start at once, with the model already imported), else started by a fork server.
+    """Local worker processes, started by a fork server (safe with threads).
 
-    The workers are started in the background, and ``starting`` stays true until the first
-    is up. Each worker exits as soon as this process is gone (see ``_exit_with_driver``);
-    with a fork server, the server and the resource tracker then follow, as nothing holds
-    their pipes any more.
+    The fork server imports the model once, which takes a second or so; the workers are
+    started in the background meanwhile, and ``starting`` stays true until the first is up.
+    Each worker exits as soon as this process is gone (see ``_exit_with_driver``); the fork
+    server and the resource tracker then follow, as nothing holds their pipes any more.
     """
 
     name = "processes"
 
     def __init__(self, workers: int) -> None:
         super().__init__(workers)
-        context = multiprocessing.get_context(START_METHOD)
-        if START_METHOD == "forkserver":
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if context.get_start_method() == "forkserver":
             context.set_forkserver_preload(["sim.ensemble.worker"])
         # Only this process holds the writing end, so the workers' reading end sees the end of
-        # the file when this process ends. A worker's parent may be a fork server, so neither
+        # the file when this process ends. A worker's parent is the fork server, so neither
         # its parent pid nor PR_SET_PDEATHSIG would tell it that this process died.
         self._alive_r, self._alive_w = context.Pipe(duplex=False)
         self.pool = cf.ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
             initializer=_exit_with_driver,
-            initargs=(self._alive_r, self._alive_w),
+            initargs=(self._alive_r,),
         )
         self.startup_seconds: float | None = None  # until the first worker was up
         # Submitting waits until a worker process exists, so the workers are asked for here.
@@ -138,17 +129,8 @@ class ProcessExecutor(Executor):
         self._alive_r.close()
 
 
-def _exit_with_driver(alive: Connection, writer: Connection) -> None:
-    """In a worker: end this process as soon as the driver is gone (``alive`` reads EOF).
-
-    A forked worker starts with copies of the driver's writing end and of its standard
-    streams: it closes the one (else it would keep its own pipe open) and takes fresh
-    objects for the others (a thread of the driver may have held their locks when it forked).
-    """
-    writer.close()
-    if START_METHOD == "fork":
-        sys.stdout = open(1, "w", closefd=False)  # noqa: SIM115 - the process's own streams
-        sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115
+def _exit_with_driver(alive: Connection) -> None:
+    """In a worker: end this process as soon as the driver is gone (``alive`` reads EOF)."""
     threading.Thread(
         target=_wait_for_eof, args=(alive,), name="exit-with-driver", daemon=True
     ).start()
