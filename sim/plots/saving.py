@@ -28,7 +28,7 @@ from sim.plots.charts import save
 
 Makers = list[tuple[str, Callable[[], Figure]]]
 _RESULT = ".forked.json"
-WAIT_SECONDS = 300  # the most the forked copy is waited for before its charts are redrawn
+WAIT_SECONDS = 30  # the least the forked copy is waited for before its charts are redrawn
 
 
 def save_all(
@@ -52,6 +52,7 @@ def save_all(
     mine = [item for item in items if item not in theirs]
     pid = _fork_drawing(theirs, staging, formats) if theirs else None
     results: dict[str, list[str] | str] = {}
+    began = time.monotonic()
     try:
         for k, (stem, draw) in enumerate(mine):
             try:
@@ -60,7 +61,10 @@ def save_all(
                 failed += [{"chart": name, "error": "interrupted"} for name, _ in mine[k:]]
                 raise
         if pid is not None:
-            results.update(_collect(pid, staging, theirs, formats))
+            # A copy still at work long after this process finished its share is stuck (it
+            # never should be): it is ended and its charts drawn here.
+            patience = max(WAIT_SECONDS, 5 * (time.monotonic() - began))
+            results.update(_collect(pid, staging, theirs, formats, patience))
     except KeyboardInterrupt:
         failed += [{"chart": name, "error": "interrupted"} for name, _ in theirs]
         shutil.rmtree(staging, ignore_errors=True)
@@ -75,7 +79,8 @@ def save_all(
             failed.append({"chart": stem, "error": outcome})
         else:
             written += [folder / name for name in outcome]
-    (staging / _RESULT).unlink(missing_ok=True)
+    for leftover in (_RESULT, f"{_RESULT}.tmp"):
+        (staging / leftover).unlink(missing_ok=True)
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(staging, folder)
     return written
@@ -119,10 +124,12 @@ def _fork_drawing(theirs: Makers, staging: Path, formats: Sequence[str]) -> int 
         os._exit(code)
 
 
-def _collect(pid: int, staging: Path, theirs: Makers, formats: Sequence[str]) -> dict:
+def _collect(
+    pid: int, staging: Path, theirs: Makers, formats: Sequence[str], patience: float
+) -> dict:
     """What the copy drew; whatever it did not (it failed, or took too long) drawn here."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    status = None
+    deadline = time.monotonic() + patience
+    done, status = 0, None
     while time.monotonic() < deadline:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
@@ -130,6 +137,8 @@ def _collect(pid: int, staging: Path, theirs: Makers, formats: Sequence[str]) ->
         time.sleep(0.01)
     results = {}
     path = staging / _RESULT
+    if not done:
+        _end(pid)
     if status == 0 and path.is_file():
         with contextlib.suppress(ValueError):
             results = json.loads(path.read_text(encoding="utf-8"))

@@ -5,6 +5,7 @@ never costs the other charts."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,18 @@ def test_a_copy_that_dies_has_its_charts_drawn_here(makers, tmp_path, monkeypatc
     written = saving.save_all(makers, tmp_path / "charts", ("svg",), [])
     assert sorted(p.name for p in written) == sorted(f"{stem}.svg" for stem in makers)
     assert sorted(os.listdir(tmp_path / "charts")) == sorted(p.name for p in written)
+
+
+def test_a_copy_that_hangs_is_ended_and_its_charts_drawn_here(makers, tmp_path, monkeypatch):
+    def hanging(theirs, staging, formats):
+        pid = os.fork()
+        if pid == 0:
+            time.sleep(600)
+            os._exit(0)
+        return pid
+
+    monkeypatch.setattr(saving, "WAIT_SECONDS", 0.1)
+    monkeypatch.setattr(saving, "_fork_drawing", hanging)
+    one = dict(list(makers.items())[:2])  # the copy's share: the second chart
+    written = saving.save_all(one, tmp_path / "charts", ("svg",), [])
+    assert sorted(p.name for p in written) == sorted(f"{stem}.svg" for stem in one)
