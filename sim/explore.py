@@ -180,7 +180,6 @@ def sweep(
     runs_root: Path = Path("runs"),
 ) -> Exploration:
     """Run every option across a designed set of futures and levers."""
-    from sim import plots
 
     plan = {"kind": "sweep", "design": design, "samples": samples, "levels": levels,
             "replications": replications, "seed": seed}  # fmt: skip
@@ -207,7 +206,8 @@ def sweep(
         for outcome in experiment.outcomes:
             if outcome in means:
                 charts[f"scatter-{outcome}"] = partial(
-                    plots.outcome_scatter,
+                    _chart,
+                    "outcome_scatter",
                     result.experiments,
                     means,
                     outcome,
@@ -235,7 +235,6 @@ def sensitivity(
     runs_root: Path = Path("runs"),
 ) -> Exploration:
     """Sobol or Morris indices of each outcome, per option, and over time; a tornado."""
-    from sim import plots
 
     plan = {
         "kind": "sensitivity",
@@ -310,14 +309,16 @@ def sensitivity(
         for scenario in dict.fromkeys(means["scenario"]):
             for outcome in wanted:
                 charts[f"{method}-{scenario}-{outcome}"] = partial(
-                    plots.sensitivity_chart,
+                    _chart,
+                    "sensitivity_chart",
                     tables["indices"],
                     scenario=scenario,
                     outcome=outcome,
                     method=method,
                 )
                 charts[f"tornado-{scenario}-{outcome}"] = partial(
-                    plots.tornado,
+                    _chart,
+                    "tornado",
                     tables["tornado"].dropna(subset=["swing"]),
                     scenario=scenario,
                     outcome=outcome,
@@ -325,7 +326,7 @@ def sensitivity(
             over = tables["indices_over_time"]
             if not over.empty and (over["scenario"] == scenario).any():
                 charts[f"over-time-{scenario}"] = partial(
-                    plots.sensitivity_over_time, over, scenario=scenario, method=method
+                    _chart, "sensitivity_over_time", over, scenario=scenario, method=method
                 )
             else:  # the monthly cap count did not vary across the samples in any month
                 notes.append(
@@ -334,6 +335,13 @@ def sensitivity(
         manifest["notes"] = notes
         _finish(folder, manifest, tables, charts, formats, result)
         return Exploration(folder.path, experiment, result, tables, notes)
+
+
+def _chart(name: str, *args: object, **options: object) -> object:
+    """Draw the chart ``plots.<name>``: looked up only when drawn (matplotlib loads then)."""
+    from sim import plots
+
+    return getattr(plots, name)(*args, **options)
 
 
 def _indices(method: str, x: np.ndarray, y: np.ndarray, names: list[str], seed: int):
@@ -369,7 +377,6 @@ def robustness(
 ) -> Exploration:
     """Regret of each option in each future, the share of futures meeting the thresholds,
     and the input ranges that make each option fail."""
-    from sim import plots
 
     plan = {"kind": "robustness", "design": design, "samples": samples,
             "replications": replications, "seed": seed}  # fmt: skip
@@ -411,12 +418,18 @@ def robustness(
             else pd.DataFrame(),
             "rules": _front(pd.concat(rules), ["scenario"]) if rules else pd.DataFrame(),
         }
-        charts = {"regret": partial(plots.regret_heatmap, tables["regret_summary"])}
+        charts = {"regret": partial(_chart, "regret_heatmap", tables["regret_summary"])}
         if experiment.thresholds:
             ok = rob.meets(means, experiment.thresholds)
             for scenario in dict.fromkeys(means["scenario"]):
                 charts[f"boxes-{scenario}"] = partial(
-                    plots.discovered_boxes, numeric, means, ok, tables["rules"], scenario=scenario
+                    _chart,
+                    "discovered_boxes",
+                    numeric,
+                    means,
+                    ok,
+                    tables["rules"],
+                    scenario=scenario,
                 )
         _finish(folder, manifest, tables, charts, formats, result)
         return Exploration(folder.path, experiment, result, tables)
