@@ -37,6 +37,7 @@ from sim.scenario.schema import Scenario
 from sim.scenario.values import apply_values, as_key
 
 TASKS = "tasks"
+CHUNK = 10  # the most tasks sent to a worker in one call
 
 
 @dataclass
@@ -142,24 +143,37 @@ def run_sweep(
     results = [done[(t.sample, t.option)] for t in tasks if (t.sample, t.option) in done]
     todo = [t for t in tasks if (t.sample, t.option) not in done]
     window = max(2 * executor.workers, 2)
+    # Several tasks to a call (fewer round trips, each option sent once a call), but enough
+    # calls that the workers finish together.
+    size = max(1, min(CHUNK, -(-len(todo) // (4 * executor.workers))))
     pending: list = []
     if progress:
         progress(len(results), len(tasks))
     while todo or pending:
         while todo and len(pending) < window:
-            t = todo.pop(0)
-            pending.append(
-                executor.submit(_run_task, t, options[t.option], seed, replications, model)
-            )
+            group, todo = todo[:size], todo[size:]
+            needed = {t.option: options[t.option] for t in group}
+            pending.append(executor.submit(_run_tasks, group, needed, seed, replications, model))
         future = next(executor.as_completed(pending))
         pending.remove(future)
-        result = future.result()
-        if folder is not None:
-            _save(folder, result, run_id)
-        results.append(result)
-        if progress:
-            progress(len(results), len(tasks))
+        for result in future.result():
+            if folder is not None:
+                _save(folder, result, run_id)
+            results.append(result)
+            if progress:
+                progress(len(results), len(tasks))
     return _tables(results, experiments, options, time.perf_counter() - began)
+
+
+def _run_tasks(
+    group: list[_Task],
+    options: dict[int, Scenario | None],
+    seed: int,
+    replications: int,
+    model: Callable[[dict], dict] | None,
+) -> list[dict]:
+    """Run a few tasks in one call (``options``: the scenario of each option they need)."""
+    return [_run_task(t, options[t.option], seed, replications, model) for t in group]
 
 
 def _tables(
