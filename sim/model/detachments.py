@@ -52,6 +52,7 @@ def decide(m: Model, old: Unit) -> bool:
     u = m.planner.new_unit(old.type_name, arrive_at, ordered_at, relieves=old)
     m.planner.send(u, f"relief for {old.uid} (kept detachment)")
     old.relief = u
+    m.planner.projection.update(old)
     return True
 
 

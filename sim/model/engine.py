@@ -63,6 +63,7 @@ class Model:
         self.airlift = Airlift(self.env, planned, seats, self.force)
         self.luck = UnitLuck(scenario.per_unit, rngs["units"])
         self.planner = Planner(self)
+        self.force.on_change = self.planner.projection.update
         self._place_initial_force()
         self.env.process(run_policy(self))
         self.env.process(self._review())

@@ -12,6 +12,7 @@ Two counts are kept for every role, always in step with the recorder:
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import simpy
@@ -29,7 +30,7 @@ ORDERED, STAGED, ARRIVING, IN_COUNTRY, LEAVING, HOME, CANCELLED = (
 )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Unit:
     """One unit: what it is, where it is, and what the planner expects of it."""
 
@@ -101,6 +102,9 @@ class Force:
         self.cap_count = [0] * len(roles)
         self.reserved = 0
         self._serial: dict[str, int] = {}
+        # Told of each unit that joins or leaves the force or changes role (the planner's
+        # projection listens, and is told of changes to a unit's plan by the planner).
+        self.on_change: Callable[[Unit], None] = lambda unit: None
 
     def new_uid(self, type_name: str) -> str:
         n = self._serial.get(type_name, 0) + 1
@@ -114,6 +118,7 @@ class Force:
         self.units.append(unit)
         self.by_role[unit.role].append(unit)
         self.per_type[unit.type_name] = self.per_type.get(unit.type_name, 0) + 1
+        self.on_change(unit)
 
     def retire(self, unit: Unit, state: str) -> None:
         """The unit is home, or its order was called off: it no longer counts anywhere."""
@@ -126,6 +131,7 @@ class Force:
         self.units.remove(unit)
         self.by_role[unit.role].remove(unit)
         self.per_type[unit.type_name] -= 1
+        self.on_change(unit)
 
     @property
     def total_bog(self) -> int:
@@ -196,6 +202,7 @@ class Force:
         self.per_type[unit.type_name] -= 1
         self.per_type[type_name] = self.per_type.get(type_name, 0) + 1
         unit.type_name, unit.role = type_name, role
+        self.on_change(unit)
 
     def recount(self, unit: Unit) -> None:
         """Retrained: the unit's people now count in its new role (nobody moves)."""

@@ -1,7 +1,8 @@
 """The planner: decides which units to send and which to bring home to meet the policy.
 
-It works from a projection: for each unit, the stretch of time it is expected to hold the
-mission (and so count toward the cap). Three kinds of decision use it:
+It works from a projection (``sim.model.projection``): for each role, the people expected
+to hold the mission (and so count toward the cap) at any date, kept up to date as the plan
+changes. Three kinds of decision use it:
 
 * relief: shortly before a unit's tour ends (early enough for a relief to be formed), send
   a like-for-like relief if the role is still replaced and the relief keeps the role at or
@@ -24,6 +25,7 @@ import numpy as np
 
 from sim.model import detachments, remission
 from sim.model.force import ARRIVING, CANCELLED, IN_COUNTRY, Unit
+from sim.model.projection import Outlook, Projection
 
 if TYPE_CHECKING:
     from sim.model.engine import Model
@@ -46,83 +48,48 @@ class Planner:
         self.types_of_role: list[list[str]] = [
             [name for name, ut in s.unit_types.items() if ut.role == role] for role in s.roles
         ]
+        self.counted_types_of_role = [
+            [t for t in types if s.unit_types[t].counts_toward_cap] for types in self.types_of_role
+        ]
         self.fp_role = s.roles.index(s.force_protection.role) if s.force_protection else None
-        self._memo: dict[tuple, bool] = {}
-        self._memo_now = -INF
+        self.smallest_unit = min(ut.size for ut in s.unit_types.values())
+        self.outlook = Outlook(self.timeline, self.env, self.force.cap_count)
+        self.projection = Projection(len(s.roles), self.outlook)
         self._reported: set[tuple] = set()
         self._drawn_down: set[int] = set()  # roles the current review sends units home from
 
     # -- projection -------------------------------------------------------------------
 
-    def interval(self, u: Unit) -> tuple[float, float]:
-        """When ``u`` is expected to hold the mission and count toward the cap."""
-        if not u.counts or not u.active:
-            return (INF, INF)
-        if u.decided:
-            end = u.plan_out
-        elif self._assume_relieved(u):
-            end = INF
-        else:
-            end = u.tour_end
-        return (u.plan_in, end)
-
-    def _assume_relieved(self, u: Unit) -> bool:
-        """An undecided unit is expected to be relieved if its role is then replaced."""
-        now = self.env.now
-        if now != self._memo_now:
-            self._memo.clear()
-            self._memo_now = now
-        t = u.tour_end
-        key = (u.role, self.timeline.index(t, now))
-        if key not in self._memo:
-            target = self.timeline.targets(t, self.force.cap_count, now)[u.role]
-            self._memo[key] = self.timeline.replaced(u.role, t, now) and target != 0
-        return self._memo[key]
-
     def holds(self, u: Unit, t: float) -> bool:
         """Is ``u`` expected to hold the mission (and count toward the cap) at ``t``?
 
-        The same test as ``interval()``, written out because it is the planner's inner loop
-        (and written out once more in ``projected()``).
+        From its ``plan_in`` to its ``plan_out`` once its relief is decided; until then to
+        the end of its tour, or for good if it is expected to be relieved (``Outlook``).
         """
         if not u.counts or t < u.plan_in:
             return False
         if u.decided:
             return t < u.plan_out
-        return t < u.tour_end or self._assume_relieved(u)
+        return t < u.tour_end or self.outlook.relieved(u.role, u.tour_end)
 
     def projected(self, role: int, t: float, skip: Unit | None = None) -> int:
-        """People of ``role`` expected to count toward the cap at ``t``."""
-        total = 0
-        for u in self.force.by_role[role]:
-            # holds(u, t), written out: a call per unit would double the planner's time
-            if not u.counts or t < u.plan_in or u is skip:
-                continue
-            if (t < u.plan_out) if u.decided else (t < u.tour_end or self._assume_relieved(u)):
-                total += u.size
-        return total
+        """People of ``role`` expected to count toward the cap at ``t`` (without ``skip``)."""
+        return self.projection.at(role, t) - self._own(skip, t, role)
+
+    def _own(self, u: Unit | None, t: float, role: int | None = None) -> int:
+        """The people ``u`` adds to the projection at ``t`` (to ``role``'s, if given)."""
+        if u is None or not self.projection.counts(u) or role not in (None, u.role):
+            return 0
+        return u.size if self.holds(u, t) else 0
 
     def _profile(self, t0: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Projected total and cap at every date from ``t0`` on where either changes."""
-        spans = [self.interval(u) for u in self.force.units]
-        points = {t0} | {s for s in self.timeline.starts if s > t0}
-        for a, b in spans:
-            points.update(x for x in (a, b) if t0 < x < INF)
-        times = np.array(sorted(points))
-        # Each unit adds its size on times[first:end], the times in [a, b): a running sum
-        # of +size at ``first`` and -size at ``end``.
-        steps = np.zeros(len(times) + 1, dtype=np.int64)
-        if spans:
-            first = np.searchsorted(times, [a for a, _ in spans], side="left")
-            end = np.searchsorted(times, [b for _, b in spans], side="left")
-            sizes = np.array([u.size for u in self.force.units], dtype=np.int64)
-            some = first < end
-            np.add.at(steps, first[some], sizes[some])
-            np.add.at(steps, end[some], -sizes[some])
-        totals = np.cumsum(steps[:-1])
-        now = self.env.now
-        caps = np.array([self.timeline.cap(t, now) for t in times], dtype=np.int64)
-        return times, totals, caps
+        tl, now = self.timeline, self.env.now
+        times, totals = self.projection.profile(t0, tl.starts)
+        phases = tl.known_phases(now)
+        caps = np.array([self.s.phase_cap(i) for i in phases], dtype=np.int64)
+        phase = np.searchsorted([tl.starts[i] for i in phases], times, side="right") - 1
+        return times, totals, caps[np.maximum(phase, 0)]
 
     # -- reliefs ----------------------------------------------------------------------
 
@@ -136,6 +103,7 @@ class Planner:
         now, t_end = self.env.now, old.tour_end
         old.decided = True
         old.plan_out = t_end
+        self.projection.update(old)
         if old.recalled.triggered or detachments.decide(self.m, old):
             return
         if not self.timeline.replaced(old.role, t_end, now):
@@ -153,6 +121,7 @@ class Planner:
         ordered_at = min(t_end - self.notice(old), 0.0) if now == 0 else now
         new = self._order(type_name, t_end - self.overlap, ordered_at, relieves=old)
         old.relief = new
+        self.projection.update(old)
 
     def _why_not_relieve(self, old: Unit, t: float, size: int) -> str:
         """Why a relief of ``size`` people should not take over from ``old`` at ``t``.
@@ -162,11 +131,8 @@ class Planner:
         now = self.env.now
         targets = self.timeline.targets(t, self.force.cap_count, now)
         others = self.projected(old.role, t, skip=old)  # the role without it
-        total = 0  # the whole force without it
-        if old.counts:
-            total = others + sum(
-                self.projected(role, t) for role in range(len(targets)) if role != old.role
-            )
+        # the whole force without it
+        total = self.projection.total(t) - self._own(old, t) if old.counts else 0
         target = targets[old.role]
         i = self.timeline.index(t, now)
         if old.counts and self.timeline.total_only(i):
@@ -290,7 +256,6 @@ class Planner:
         deploy(self.m, index)
         remission.convert(self.m, index)
         now = self.env.now
-        self._memo.clear()
         for u in list(self.force.units):
             old = u.relieves
             if (
@@ -316,10 +281,9 @@ class Planner:
     def _build_up(self) -> None:
         now = self.env.now
         profile = None
-        for role, types in enumerate(self.types_of_role):
+        for role, counted in enumerate(self.counted_types_of_role):
             if role in self._drawn_down:
                 continue
-            counted = [t for t in types if self.s.unit_types[t].counts_toward_cap]
             for type_name in counted:
                 no_room = False
                 ut = self.s.unit_types[type_name]
@@ -335,7 +299,7 @@ class Planner:
                 if self.timeline.total_only(self.timeline.index(t_ready, now)):
                     # No new units while the force is above its total: departures
                     # still due may be late (airlift, force protection held back).
-                    whole = sum(self._strength_from(r, t_ready) for r in range(len(targets)))
+                    whole = self.projection.strength_from(t_ready)  # every role
                     whole = max(whole, self.force.total_cap)
                     room = sum(t or 0.0 for t in targets) - whole
                 while have + ut.size <= target + ut.size / 2 and ut.size <= room + ut.size / 2:
@@ -357,11 +321,7 @@ class Planner:
 
     def _strength_from(self, role: int, t: float) -> int:
         """People of ``role`` holding the mission at ``t``, plus new units due after ``t``."""
-        later = 0
-        for u in self.force.by_role[role]:
-            if u.counts and u.relieves is None and u.plan_in > t:
-                later += u.size
-        return self.projected(role, t) + later
+        return self.projection.strength_from(t, role)
 
     @staticmethod
     def _first_room(profile: tuple, t: float, size: int) -> float | None:
@@ -398,21 +358,27 @@ class Planner:
         else:
             when = max(deadline, now)
         targets = self.timeline.targets(when, self.force.cap_count, now)
+        whole = self.timeline.total_only(i) and phase.total
+        if whole and not steady and self._near_total(targets, when):
+            return
         pools: list[list[Unit]] = []
         for role, target in enumerate(targets):
-            mine = [u for u in self.force.by_role[role] if not u.handed_over]
+            mine = self.force.by_role[role]
             if target is None:
                 units = []
             elif steady:  # the path needs the orders on their way: recall only those in the
                 # country who would still be there
-                units = [u for u in mine if u.boarded and self.holds(u, when)]
+                units = [u for u in mine if not u.handed_over and u.boarded and self.holds(u, when)]
             elif target == 0:  # everyone goes, uncounted personnel too, unless kept
                 units = [
                     u for u in mine
-                    if u.relieves is None and detachments.kept(self.m, u.type_name) is None
+                    if not u.handed_over and u.relieves is None
+                    and detachments.kept(self.m, u.type_name) is None
                 ]  # fmt: skip
+            elif not whole and self.projection.at(role, when) - target <= self.smallest_unit / 2:
+                units = []  # within half a unit of its target: none would go (no need to sort)
             else:
-                units = [u for u in mine if self.holds(u, when)]
+                units = [u for u in mine if not u.handed_over and self.holds(u, when)]
             # Orders not yet on their way go first, then units leaving anyway after ``when``
             # (unrelieved: recalling them costs nothing), then those with most tour left.
             units.sort(key=lambda u: (u.boarded, not self._going(u), -u.tour_end))
@@ -433,6 +399,15 @@ class Planner:
                     leaving.append(u)
         self._send_home(leaving, when)
 
+    def _near_total(self, targets: list[float], when: float) -> bool:
+        """Is the force at ``when`` within half the smallest unit of its total, so that no
+        unit would be sent home? (From the projection, without sorting units; a role's
+        target of zero sends everyone of it.)"""
+        if any(t == 0 for t in targets):
+            return False
+        have = sum(self.projection.at(r, when) for r, t in enumerate(targets) if t is not None)
+        return have - sum(t or 0.0 for t in targets) <= self.smallest_unit / 2
+
     def _draw_down_to_caps(self, i: int) -> None:
         """Keep the force under the cap in force now, and under each lower cap announced.
 
@@ -450,8 +425,8 @@ class Planner:
             allowed = tl.phases[j].early_return != "none"
             when = max(tl.starts[j], now)
             cap = tl.cap(when, now)
-            if most <= cap:
-                continue
+            if most <= cap or self.projection.total(when) <= cap:
+                continue  # the force is under it: pools of units to choose from not needed
             pools = [
                 sorted(
                     (u for u in units if u.counts and not u.handed_over and self.holds(u, when)),
@@ -460,8 +435,6 @@ class Planner:
                 for units in self.force.by_role
             ]
             have = [sum(u.size for u in units) for units in pools]
-            if sum(have) <= cap:
-                continue
             targets = tl.targets(when, self.force.cap_count, now)
             aims = [
                 h * cap / sum(have) if t is None else t for h, t in zip(have, targets, strict=True)
@@ -480,23 +453,28 @@ class Planner:
         now = self.env.now
         pending = [u for u in self.force.units if u.counts and not u.boarded]
         if not pending or self._most_ever() <= self._lowest_cap(now):
-            return  # nothing to call off, or no projection could pass a cap: skip the profile
-        _, totals, caps = self._profile(now)
-        if not (totals > caps).any():
+            return  # nothing to call off, or no projection could pass a cap
+        if not self._over_a_cap(now):
             return
         for u in sorted(pending, key=lambda u: (u.plan_in, u.uid)):
             over = self._over_cap(u.plan_in, u.plan_in + u.tour_days, 0)
             if over:
                 self.cancel(u, f"it would take over above the cap ({over})")
 
+    def _over_a_cap(self, t0: float) -> bool:
+        """Is the projected total above a cap known now, somewhere from ``t0`` on?"""
+        tl = self.timeline
+        phases = tl.known_phases(self.env.now)
+        ends = [*(tl.starts[i] for i in phases[1:]), INF]
+        for i, end in zip(phases, ends, strict=True):
+            start = max(tl.starts[i], t0) if i else t0
+            if end > start and self.projection.peak(start, end) > self.s.phase_cap(i):
+                return True
+        return False
+
     def _most_ever(self) -> int:
-        """An upper bound of any projected total: every counted unit, a unit and its relief
-        (which never hold the mission at once) counted as the larger of the two."""
-        return sum(
-            u.size if u.relief is None else max(u.size - u.relief.size, 0)
-            for u in self.force.units
-            if u.counts and not u.handed_over
-        )
+        """An upper bound of any projected total (``Projection.most_ever``)."""
+        return self.projection.most_ever()
 
     def _lowest_cap(self, now: float) -> int:
         """The lowest cap known now, from now on."""
@@ -510,7 +488,7 @@ class Planner:
         starts = self.timeline.starts
         for t in [start, *(x for x in starts if start < x < end)]:
             cap = self.timeline.cap(t, now)
-            total = extra + sum(self.projected(r, t, skip) for r in range(len(self.force.roles)))
+            total = extra + self.projection.total(t) - self._own(skip, t)
             if total > cap:
                 return f"{total:,} of {cap:,} from day {t:.0f}"
         return ""
@@ -601,6 +579,7 @@ class Planner:
         u.recall_at = at
         u.decided = True
         u.plan_out = min(u.plan_out, at)
+        self.projection.update(u)
         if u.relief is not None:
             relief = u.relief
             if relief.boarded:
@@ -634,6 +613,7 @@ class Planner:
         if old is not None:
             old.relief = None
             old.plan_out = old.tour_end
+            self.projection.update(old)
         if not u.settled.triggered:
             u.settled.succeed(False)
         self.force.release(u)

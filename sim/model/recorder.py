@@ -7,6 +7,7 @@ both exact (no sampling between events) and cheap (no daily process).
 from __future__ import annotations
 
 import heapq
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,7 +39,8 @@ class Recorder:
 
     def __init__(self, roles: list[str]) -> None:
         self.roles = roles
-        self._changes: list[tuple[float, int, int, int, int, int]] = []
+        self._changes: list[tuple[float, int, int, int, int, int]] = []  # in time order
+        self._array: np.ndarray | None = None
         self.events: list[tuple] = []
         self.base_closed: dict[str, float] = {}
 
@@ -71,16 +73,26 @@ class Recorder:
 
     def boots_before(self, times: list[float]) -> list[list[int]]:
         """Boots on the ground by role just before each of ``times`` (in order)."""
-        bog = [0] * len(self.roles)
-        out = []
-        changes = iter(self._changes)
-        change = next(changes, None)
-        for t in times:
-            while change is not None and change[0] < t:
-                bog[change[1]] += change[2]
-                change = next(changes, None)
-            out.append(list(bog))
-        return out
+        n_roles = len(self.roles)
+        if not self._changes:
+            return [[0] * n_roles for _ in times]
+        log = self._log()
+        # by role, the boots after each change (row k: after the first k changes)
+        after = np.zeros((len(log) + 1, n_roles), dtype=np.int64)
+        after[np.arange(1, len(log) + 1), log[:, 1].astype(np.int64)] = np.rint(log[:, 2])
+        np.cumsum(after, axis=0, out=after)
+        return after[np.searchsorted(log[:, 0], times, side="left")].tolist()
+
+    def boots_at_start(self) -> int:
+        """Boots on the ground once the changes made at time 0 are counted."""
+        at_start = itertools.takewhile(lambda change: change[0] == 0, self._changes)
+        return sum(change[2] for change in at_start)
+
+    def _log(self) -> np.ndarray:
+        """The changes as an array, one row each (worked out once the run is over)."""
+        if self._array is None or len(self._array) != len(self._changes):
+            self._array = np.asarray(self._changes, dtype=np.float64)
+        return self._array
 
     def total_boots_steps(self) -> list[tuple[float, int]]:
         """Total boots on the ground as a step function: (time, total from then on).
@@ -110,7 +122,7 @@ class Recorder:
             zeros = np.zeros(shape, dtype=np.int64)
             return Recording(self.roles, zeros, zeros.copy(), zeros.copy(), zeros.copy(),
                              self.events, dict(self.base_closed), sim_events)  # fmt: skip
-        log = np.asarray(self._changes, dtype=np.float64)
+        log = self._log()
         day = np.minimum(np.floor(log[:, 0]).astype(np.int64), n_days)  # n_days: after the end
         flat = day * n_roles + log[:, 1].astype(np.int64)
         size = (n_days + 1) * n_roles

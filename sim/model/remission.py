@@ -74,6 +74,7 @@ def _start(m: Model, u: Unit, to: str, days: int) -> None:
     old_type = u.type_name
     m.force.retask(u, to, m.scenario.roles.index(m.scenario.unit_types[to].role))
     u.decided, u.plan_out, u.relief = False, float("inf"), None
+    planner.projection.update(u)
     detail = f"from {old_type} to {to}: retraining for {days} days"
     m.recorder.log(env.now, "converting", u, people=u.present, detail=detail)
 

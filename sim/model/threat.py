@@ -149,8 +149,7 @@ def known_present(m: Model, times: list[float], boots: list[list[int]]) -> list[
     A lower bound of those who have been there: the people of a unit still arriving count
     only while they are there or once all have landed.
     """
-    steps = m.recorder.total_boots_steps()
-    at_start = steps[0][1] if steps and steps[0][0] == 0 else 0
+    at_start = m.recorder.boots_at_start()
     arrivals = [(e[0], e[5]) for e in m.recorder.events if e[1] == "arrived"]
     arrived = list(itertools.accumulate(people for _, people in arrivals))
     arrival_times = [time for time, _ in arrivals]

@@ -57,6 +57,7 @@ def serve(m: Model, u: Unit) -> Generator:
         report_late(m, u, arrived=True)
     else:
         u.tour_end = env.now + u.tour_days + u.extension
+        m.planner.projection.update(u)
     if u.relieves is not None:
         yield from relieve_in_place(m, u)
     yield from serve_tour(m, u)
@@ -91,6 +92,8 @@ def relieve_in_place(m: Model, u: Unit) -> Generator:
     if u.recalled.triggered:
         old.relief = None
         u.relieves = None
+        m.planner.projection.update(old)
+        m.planner.projection.update(u)
         u.settled.succeed(False)
         return
     grows = (u.present - old.present) if u.counts else 0
@@ -106,6 +109,8 @@ def relieve_in_place(m: Model, u: Unit) -> Generator:
     m.recorder.log(env.now, "transfer_of_authority", u, people=u.size, detail=f"from {old.uid}")
     old.relief = None
     u.relieves = None
+    m.planner.projection.update(old)
+    m.planner.projection.update(u)
     u.settled.succeed(True)
 
 

@@ -58,17 +58,45 @@ class Timeline:
         ]  # fmt: skip
         # Targets that do not depend on the force, worked out once (None: they do).
         self._fixed = [self._fixed_targets(i) for i in range(len(self.phases))]
+        # The phases known, and their starts, once the first k announcements of later
+        # phases (in date order, ``_told``) have been made: ``_known[k]``.
+        told = sorted(range(1, len(self.phases)), key=lambda i: self.announced[i])
+        self._told = [self.announced[i] for i in told]
+        self._known = [
+            (phases, [self.starts[i] for i in phases])
+            for phases in (sorted([0, *told[:k]]) for k in range(len(told) + 1))
+        ]
 
     def day(self, when: date) -> float:
         return float((when - self.scenario.start).days)
 
     def index(self, t: float, now: float | None = None) -> int:
-        """The phase in force at ``t``, as known at ``now`` (default: known in full)."""
-        i = max(bisect.bisect_right(self.starts, t) - 1, 0)
-        if now is not None:
-            while i > 0 and self.announced[i] > now:
-                i -= 1
-        return i
+        """The phase in force at ``t``, as known at ``now`` (default: known in full): the
+        last phase announced by then that starts at or before ``t`` (the first, if none)."""
+        if now is None:
+            return max(bisect.bisect_right(self.starts, t) - 1, 0)
+        phases, starts = self._known[bisect.bisect_right(self._told, now)]
+        return phases[max(bisect.bisect_right(starts, t) - 1, 0)]
+
+    def known_phases(self, now: float) -> list[int]:
+        """The phases known at ``now``, in order: the first, and those announced by then.
+        (The same list for as long as no other phase is announced.)"""
+        return self._known[bisect.bisect_right(self._told, now)][0]
+
+    def targets_use_force(self, index: int) -> bool:
+        """Do phase ``index``'s targets, worked out now, depend on the force as it stands?
+        (A total shared among the roles, or a path from the force, before the phase has
+        begun: from then on they start from the force at its start.)"""
+        if index in self.start_counts:
+            return False
+        return self._fixed[index] is None or self.targets_move(index)
+
+    def targets_move(self, index: int) -> bool:
+        """Do phase ``index``'s targets change with the date within the phase (a steady
+        path toward its deadline, or a drift)? Otherwise they are the same at every date."""
+        p = self.phases[index]
+        drifts = p.drift_per_month is not None and self.total_only(index)
+        return drifts or (p.pace == "steady" and self.deadlines[index] is not None)
 
     def phase(self, t: float, now: float | None = None) -> Phase:
         return self.phases[self.index(t, now)]
