@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import gc
 import multiprocessing
 import os
 import threading
@@ -93,7 +94,7 @@ class ProcessExecutor(Executor):
         self.pool = cf.ProcessPoolExecutor(
             max_workers=workers,
             mp_context=context,
-            initializer=_exit_with_driver,
+            initializer=_start_worker,
             initargs=(self._alive_r,),
         )
         self.startup_seconds: float | None = None  # until the first worker was up
@@ -127,6 +128,18 @@ class ProcessExecutor(Executor):
         self._start.join()
         self._alive_w.close()
         self._alive_r.close()
+
+
+def _start_worker(alive: Connection) -> None:
+    """In a new worker: exit with the driver, and leave what is imported to the collector.
+
+    ``gc.freeze`` moves every object alive now (the imported modules) out of the garbage
+    collector's sight, so the full collections that each replication's objects set off do
+    not walk them again (about half the collector's time per replication). Results do not
+    depend on it.
+    """
+    gc.freeze()
+    _exit_with_driver(alive)
 
 
 def _exit_with_driver(alive: Connection) -> None:
