@@ -24,7 +24,14 @@ from sim.analysis import sensitivity as sens
 from sim.ensemble.executors import make_executor
 from sim.ensemble.sweep import TASKS, SweepResult, run_sweep
 from sim.errors import ChartWarning, OutputError
-from sim.results.layout import RunFolder, atomic, default_run_dir, write_csv, write_json
+from sim.results.layout import (
+    RunFolder,
+    atomic,
+    default_run_dir,
+    write_csv,
+    write_json,
+    write_manifest,
+)
 from sim.results.manifest import build_manifest
 from sim.scenario.experiment import Experiment, load_experiment
 
@@ -126,7 +133,7 @@ def _finish(
                                     partial(frame.to_parquet, index=False)))  # fmt: skip
         manifest.update(status="complete", run_seconds=round(sweep.seconds, 3),
                         failures=len(sweep.failures))  # fmt: skip
-        _write_manifest(manifest, target, files)
+        write_manifest(manifest, target, files)
         folder.complete = True
     except BaseException:
         for written in files:
@@ -142,13 +149,8 @@ def _finish(
             names = "; ".join(f"{f['chart']} ({f['error']})" for f in failed)
             warnings.warn(ChartWarning(f"charts not drawn: {names}. The tables are complete in "
                                        f"{target}"), stacklevel=3)  # fmt: skip
-        _write_manifest(manifest, target, files)
+        write_manifest(manifest, target, files)
     return files
-
-
-def _write_manifest(manifest: dict, target: Path, files: list[Path]) -> None:
-    manifest["files"] = sorted(str(f.relative_to(target)) for f in files)
-    write_json(manifest, target / "manifest.json")
 
 
 def _execute(

@@ -37,6 +37,7 @@ from sim.results.layout import (
     default_run_dir,
     write_csv,
     write_json,
+    write_manifest,
 )
 from sim.results.manifest import build_manifest, scenario_hash
 from sim.results.tables import TIMESERIES_COLUMNS, phases_table, series_table
@@ -300,7 +301,7 @@ def _write_folder(
             files.append(atomic(path, lambda p: _write_series(target, run_id, scenarios, p)))
         manifest = comparison.manifest
         manifest["status"] = "complete"
-        _write_manifest(manifest, target, files)  # from here on the tables are safe
+        write_manifest(manifest, target, files)  # from here on the tables are safe
         folder.complete = True
     except BaseException:
         for written in files:
@@ -320,7 +321,7 @@ def _write_folder(
             broken = [f for f in output.charts_failed if f["error"] != "interrupted"]
             if broken:  # (a stop is reported as such by the caller)
                 warnings.warn(_chart_warning(target, broken), stacklevel=3)
-        files.append(_write_manifest(manifest, target, files))
+        files.append(write_manifest(manifest, target, files))
 
 
 def _chart_warning(folder: Path, failed: Sequence[dict[str, str]]) -> ChartWarning:
@@ -330,12 +331,6 @@ def _chart_warning(folder: Path, failed: Sequence[dict[str, str]]) -> ChartWarni
         f"(tables and manifest in {folder}); once fixed, `sim report {folder}` draws the "
         "charts again in report.html"
     )
-
-
-def _write_manifest(manifest: dict, target: Path, files: list[Path]) -> Path:
-    listed = [f for f in files if f.name != "manifest.json"]
-    manifest["files"] = sorted(str(f.relative_to(target)) for f in listed)
-    return write_json(manifest, target / "manifest.json")
 
 
 def _write_series(folder: Path, run_id: str, scenarios: list[Scenario], path: Path) -> None:

@@ -282,6 +282,13 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+def write_manifest(manifest: dict, target: Path, files: list[Path]) -> Path:
+    """``target/manifest.json``, listing ``files`` (relative to ``target``) under ``files``."""
+    listed = [f for f in files if f.name != "manifest.json"]
+    manifest["files"] = sorted(str(f.relative_to(target)) for f in listed)
+    return write_json(manifest, target / "manifest.json")
+
+
 def write_json(data: dict, path: Path) -> Path:
     """JSON, indented; replaced whole (a reader never sees half a manifest)."""
     text = json.dumps(data, indent=2, default=str) + "\n"
