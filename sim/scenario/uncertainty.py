@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import itertools
 import math
 from statistics import NormalDist
@@ -233,7 +234,6 @@ class Choice(_Dist):
     distribution: Literal["choice"]
     values: list[Finite] = Field(min_length=1)
     weights: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] | None = None
-    _sorted: tuple[list[float], list[float], float] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _weights(self) -> Choice:
@@ -250,20 +250,20 @@ class Choice(_Dist):
 
     def quantile(self, u: float) -> float:
         """Values in increasing order, so that a larger draw never gives a smaller value."""
-        values, cumulative, last = self._table()
+        values, cumulative, last = self._table
         i = bisect.bisect_right(cumulative, u)  # the first value whose running share passes u
         return values[i] if i < len(values) else last
 
+    @functools.cached_property
     def _table(self) -> tuple[list[float], list[float], float]:
         """The values in order, their running shares, and the largest value of any weight:
-        worked out once, as each unit may draw from the distribution."""
-        if self._sorted is None:
-            weights = _shares(self.weights or [1.0] * len(self.values))
-            pairs = sorted(zip(self.values, weights, strict=True))
-            cumulative = list(itertools.accumulate(share for _, share in pairs))
-            last = next(v for v, w in reversed(pairs) if w > 0)
-            self._sorted = ([v for v, _ in pairs], cumulative, last)
-        return self._sorted
+        worked out once, as each unit may draw from the distribution (a cached property
+        lives in the instance's dict, so reading it costs no more than a field)."""
+        weights = _shares(self.weights or [1.0] * len(self.values))
+        pairs = sorted(zip(self.values, weights, strict=True))
+        cumulative = list(itertools.accumulate(share for _, share in pairs))
+        last = next(v for v, w in reversed(pairs) if w > 0)
+        return ([v for v, _ in pairs], cumulative, last)
 
 
 Date = Day  # a date as any scenario field takes it (YAML date or ISO text)
