@@ -11,29 +11,29 @@ from typing import TYPE_CHECKING
 from sim.errors import OutputError, ScenarioError, SimError
 
 if TYPE_CHECKING:
-    from sim.api import Run, load_scenario, simulate
+    from sim.workflows.simulate import Run, load_scenario, simulate
 
 
 def __getattr__(name: str) -> object:
     # The model and pandas load on first use, so that `sim --help` and commands that do
     # not run the model start at once.
     if name in ("Run", "load_scenario", "simulate"):
-        from sim import api
+        from sim.workflows import simulate as api
 
         return getattr(api, name)
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 
 def compare(*args, **kwargs):  # imported on use: charts need matplotlib
-    """Run scenarios side by side; see ``sim.comparison.compare``."""
-    from sim.comparison import compare as _compare
+    """Run scenarios side by side; see ``sim.workflows.run.compare``."""
+    from sim.workflows.run import compare as _compare
 
     return _compare(*args, **kwargs)
 
 
 def load_results(folder):
-    """The comparison of an earlier run folder; see ``sim.comparison.load_results``."""
-    from sim.comparison import load_results as _load
+    """The comparison of an earlier run folder; see ``sim.workflows.comparison.load_results``."""
+    from sim.workflows.comparison import load_results as _load
 
     return _load(folder)
 

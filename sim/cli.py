@@ -208,7 +208,7 @@ def _run(
     report: bool,
 ) -> None:
     from sim.ensemble.runner import Plan
-    from sim.pipeline import run_scenarios
+    from sim.workflows.run import run_scenarios
 
     wanted = _formats(formats)
     if executor not in ("processes", "dask"):
@@ -258,7 +258,7 @@ def report_cmd(
     ] = None,
 ) -> None:
     """Turn a run or comparison folder into report.html: one self-contained file."""
-    from sim.comparison import load_results
+    from sim.workflows.comparison import load_results
 
     try:
         path = load_results(folder).report(out)
@@ -361,7 +361,7 @@ def sweep(
 ) -> None:
     """Run every option across a designed set of futures and levers (experiments and
     outcomes tables, in CSV and Parquet)."""
-    from sim import explore
+    from sim.workflows import explore
 
     _explore(explore.sweep, experiment, design=design, samples=samples, levels=levels,
              replications=replications, seed=seed, executor=executor, workers=workers,
@@ -386,7 +386,7 @@ def sensitivity(
     formats: Formats = "png,svg",
 ) -> None:
     """Sensitivity indices (SALib) of each outcome for each option, over time, and a tornado."""
-    from sim import explore
+    from sim.workflows import explore
 
     if method not in ("sobol", "morris"):
         raise _fail(ValueError(f"--method: unknown method {method!r}; sobol or morris"))
@@ -411,7 +411,7 @@ def robustness(
 ) -> None:
     """Regret of each option across futures, the share meeting the thresholds, and the
     ranges of the uncertainties that make each option fail."""
-    from sim import explore
+    from sim.workflows import explore
 
     _explore(explore.robustness, experiment, design=design, samples=samples,
              replications=replications, seed=seed, executor=executor, workers=workers,
@@ -465,7 +465,7 @@ def backtest(
     """Compare the model's cap count with observed figures: MAPE, largest error, share of
     points inside the 90% band, timing of key moments, and an overlay chart."""
     from sim.analysis.backtest import default_levels
-    from sim.backtest import read_observed, run_backtest, write_backtest
+    from sim.workflows.backtest import read_observed, run_backtest, write_backtest
 
     wanted = _formats(formats)
     try:
@@ -528,7 +528,7 @@ def calibrate(
 ) -> None:
     """Fit a declared set of free parameters to one episode, write them as a scenario file
     to extend, and backtest the other episode with them (out of sample)."""
-    from sim.backtest import calibrate as run_calibration
+    from sim.workflows.calibrate import calibrate as run_calibration
 
     wanted = _formats(formats)
     try:

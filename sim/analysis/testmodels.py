@@ -1,5 +1,9 @@
-"""Test models with known answers, run through the same sweep and sensitivity code as the
-simulator, to check that code."""
+"""Test problems with known answers, run through the same sweep and sensitivity code as the
+simulator, to check that code.
+
+They live in the package, not under ``tests/``, because worker processes import a model
+function by its module name, and so that a user can run the same known-answer checks.
+"""
 
 from __future__ import annotations
 

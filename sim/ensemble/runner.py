@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.compare import HEADLINE, precision_reached
+from sim.analysis.statistics import HEADLINE, precision_reached
 from sim.ensemble.aggregate import QUANTILES, Histograms
 from sim.ensemble.checkpoint import iter_batches, save_batch
 from sim.ensemble.executors import Executor

@@ -176,7 +176,7 @@ def describe_outcome(column: str) -> tuple[str, str, float]:
     """(name on the chart, unit, factor from the table's unit to the chart's)."""
     if column in OUTCOMES:
         return OUTCOMES[column]
-    if column == "cap_count_p90":  # the monthly outcome of sim.explore.sensitivity
+    if column == "cap_count_p90":  # the monthly outcome of sim.workflows.explore.sensitivity
         return "90th-percentile cap count", "people", 1.0
     label = role_label(column.removesuffix("_usd"))
     for test, unit, scale in (

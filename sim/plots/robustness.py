@@ -1,6 +1,6 @@
 """Charts of how robust an exploration's options are: regret, and where each one fails.
 
-The inputs are the tidy tables :mod:`sim.explore` writes. Options are their ``scenario``
+The inputs are the tidy tables :mod:`sim.workflows.explore` writes. Options are their ``scenario``
 column; each sampled future is a ``sample``.
 
 * ``regret_summary`` (each option's maximum regret per outcome, and the share of futures

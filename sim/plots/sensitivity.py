@@ -1,6 +1,6 @@
 """Charts of what drives an exploration's outcomes: sweeps, sensitivity indices, tornadoes.
 
-The inputs are the tidy tables :mod:`sim.explore` writes. Options are their ``scenario``
+The inputs are the tidy tables :mod:`sim.workflows.explore` writes. Options are their ``scenario``
 column; each sampled future is a ``sample``.
 
 * ``experiments`` (a row per sample, a column per input) and ``means`` (each outcome's mean
@@ -439,7 +439,7 @@ def sensitivity_over_time(
     """Each input's index on each month's outcome, a line per input across the run.
 
     The monthly outcome is the 90th percentile of the daily cap count (what
-    :func:`sim.explore.sensitivity` computes), unless the table names another in an
+    :func:`sim.workflows.explore.sensitivity` computes), unless the table names another in an
     ``outcome`` column. Sobol charts the first-order index ``S1``, Morris ``mu_star``.
     """
     index = "S1" if _method(method)[0] == "S1" else "mu_star"

@@ -21,7 +21,7 @@ from sim.analysis.summary import HEADLINE, SCALE
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from sim.comparison import Comparison
+    from sim.workflows.comparison import Comparison
 
 STYLE = """
 body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; color: #1a1a1a;

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from sim import plots
 from sim.cli import app
-from sim.comparison import load_results
+from sim.workflows.comparison import load_results
 
 runner = CliRunner()
 TITLE = "Save 10% ($1M) or 20% ($2M)"

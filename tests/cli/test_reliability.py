@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.comparison import load_results
+from sim.workflows.comparison import load_results
 
 SIM = [sys.executable, "-c", "from sim.cli import main; main()"]
 

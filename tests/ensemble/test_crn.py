@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.compare import differences
+from sim.analysis.statistics import differences
 from sim.ensemble.runner import Plan
 from sim.ensemble.sampling import sample_scenario
 
-from .conftest import ADVISORY, SHORT_ADVISORY, UNCERTAIN, load, pins
+from ..conftest import ADVISORY, SHORT_ADVISORY, UNCERTAIN, load, pins
 
 N = 30
 SHARED = "threat.casualties_per_attack"

@@ -14,9 +14,9 @@ import sim
 import sim.ensemble.runner
 from sim.ensemble.executors import Executor, ProcessExecutor, make_executor
 from sim.ensemble.runner import BAND_COLUMNS, Ensemble, Plan
-from sim.pipeline import run_scenarios
+from sim.workflows.run import run_scenarios
 
-from .conftest import ADVISORY, SHORT_ADVISORY, UNCERTAIN
+from ..conftest import ADVISORY, SHORT_ADVISORY, UNCERTAIN
 
 SEED, N = 7, 12
 MEASURES = ("boots_on_ground", "cap_count")

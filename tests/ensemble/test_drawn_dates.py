@@ -22,7 +22,7 @@ from sim.ensemble.runner import Plan
 from sim.ensemble.sampling import sample_scenario
 from sim.errors import ScenarioError
 
-from .conftest import ADVISORY, STATUS_QUO, load
+from ..conftest import ADVISORY, STATUS_QUO, load
 
 runner = CliRunner()
 

@@ -22,9 +22,9 @@ from sim.ensemble import checkpoint
 from sim.ensemble.runner import Plan
 from sim.ensemble.worker import run_batch
 from sim.errors import OutputError
-from sim.pipeline import run_scenarios
+from sim.workflows.run import run_scenarios
 
-from .conftest import ADVISORY, SHORT_ADVISORY
+from ..conftest import ADVISORY, SHORT_ADVISORY
 
 PLAN = Plan(seed=3, replications=8, batch_size=2)
 MARKER = "pwned-by-a-batch-file"

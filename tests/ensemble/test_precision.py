@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
-from sim.analysis.compare import HEADLINE, precision_reached
+from sim.analysis.statistics import HEADLINE, precision_reached
 from sim.ensemble.runner import Plan
 
-from .conftest import ADVISORY, SHORT_ADVISORY, load, pins
+from ..conftest import ADVISORY, SHORT_ADVISORY, load, pins
 
 ROUND = 20
 TARGET = 0.07

@@ -11,9 +11,9 @@ from sim.ensemble.checkpoint import load_batch, save_batch, saved_batches
 from sim.ensemble.runner import Plan
 from sim.ensemble.worker import run_batch
 from sim.errors import OutputError
-from sim.pipeline import run_scenarios
+from sim.workflows.run import run_scenarios
 
-from .conftest import ADVISORY, SHORT_ADVISORY, UNCERTAIN, pins
+from ..conftest import ADVISORY, SHORT_ADVISORY, UNCERTAIN, pins
 
 OVERRIDES = [*SHORT_ADVISORY, *UNCERTAIN]
 PLAN = Plan(seed=5, replications=20, batch_size=4)  # five batches
@@ -88,7 +88,7 @@ def interrupted(tmp_path, no_charts):
 def uninterrupted(tmp_path_factory):
     folder = tmp_path_factory.mktemp("whole") / "run"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sim.pipeline.plots, "save_all", lambda *args, **kwargs: [])
+        mp.setattr(sim.workflows.run.plots, "save_all", lambda *args, **kwargs: [])
         return run(folder)
 
 

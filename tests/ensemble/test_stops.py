@@ -10,13 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import sim.pipeline
-from sim.comparison import load_results
+import sim.workflows.run
 from sim.ensemble.runner import Plan
 from sim.errors import OutputError, RunInterrupted
-from sim.pipeline import run_scenarios
+from sim.workflows.comparison import load_results
+from sim.workflows.run import run_scenarios
 
-from .conftest import ADVISORY, SHORT_ADVISORY
+from ..conftest import ADVISORY, SHORT_ADVISORY
 
 PLAN = Plan(seed=4, replications=6, batch_size=2)
 
@@ -37,7 +37,7 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def fail_on_second_table(monkeypatch, error: BaseException) -> None:
-    real, calls = sim.pipeline.write_csv, []
+    real, calls = sim.workflows.run.write_csv, []
 
     def write_csv(frame, path):
         calls.append(path)
@@ -46,13 +46,13 @@ def fail_on_second_table(monkeypatch, error: BaseException) -> None:
             raise error
         return real(frame, path)
 
-    monkeypatch.setattr(sim.pipeline, "write_csv", write_csv)
+    monkeypatch.setattr(sim.workflows.run, "write_csv", write_csv)
 
 
 @pytest.fixture(scope="module")
 def whole(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sim.pipeline.plots, "save_all", lambda *args, **kwargs: [])
+        mp.setattr(sim.workflows.run.plots, "save_all", lambda *args, **kwargs: [])
         return run(tmp_path_factory.mktemp("whole") / "run")
 
 
@@ -68,7 +68,7 @@ def test_ctrl_c_while_writing_tables_leaves_interrupted_and_resumable(
     assert leftovers(folder) == []  # no table of a run that is not complete
     assert (folder / "batches").is_dir()
     monkeypatch.undo()
-    monkeypatch.setattr(sim.pipeline.plots, "save_all", lambda *args, **kwargs: [])
+    monkeypatch.setattr(sim.workflows.run.plots, "save_all", lambda *args, **kwargs: [])
     resumed = run(folder, resume=True)
     assert manifest(folder)["status"] == "complete"
     pd.testing.assert_frame_equal(resumed.summary, whole.summary, check_exact=True)
@@ -84,14 +84,14 @@ def test_a_full_disk_is_one_line_and_the_run_can_be_completed(tmp_path, monkeypa
     assert leftovers(folder) == []
     assert (folder / "batches").is_dir()
     monkeypatch.undo()
-    monkeypatch.setattr(sim.pipeline.plots, "save_all", lambda *args, **kwargs: [])
+    monkeypatch.setattr(sim.workflows.run.plots, "save_all", lambda *args, **kwargs: [])
     run(folder, resume=True)
     assert manifest(folder)["status"] == "complete"
 
 
 def test_ctrl_c_while_drawing_charts_leaves_a_complete_run_that_says_so(tmp_path, monkeypatch):
     folder = tmp_path / "run"
-    comparison = sim.comparison.Comparison
+    comparison = sim.workflows.comparison.Comparison
     real = comparison.chart_makers
 
     def makers(self):
@@ -123,7 +123,7 @@ def test_a_bug_leaves_the_users_empty_folder_in_place(tmp_path, monkeypatch, no_
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(sim.pipeline, "phases_table", broken)
+    monkeypatch.setattr(sim.workflows.run, "phases_table", broken)
     with pytest.raises(RuntimeError):
         run(folder)
     assert folder.is_dir()
@@ -132,9 +132,9 @@ def test_a_bug_leaves_the_users_empty_folder_in_place(tmp_path, monkeypatch, no_
 
 def test_a_long_run_is_announced_with_its_time_and_disk(tmp_path, monkeypatch, no_charts):
     notes: list[str] = []
-    monkeypatch.setattr(sim.pipeline, "LONG_SECONDS", 0)
-    monkeypatch.setattr(sim.pipeline, "LARGE_BYTES", 0)
-    monkeypatch.setattr(sim.pipeline, "ESTIMATE_AFTER", 2)
+    monkeypatch.setattr(sim.workflows.run, "LONG_SECONDS", 0)
+    monkeypatch.setattr(sim.workflows.run, "LARGE_BYTES", 0)
+    monkeypatch.setattr(sim.workflows.run, "ESTIMATE_AFTER", 2)
     run(tmp_path / "run", keep_series=True, notify=notes.append)
     assert len(notes) == 2
     assert notes[0].startswith("--keep-series will write about ")

@@ -18,12 +18,12 @@ from hypothesis import strategies as st
 from pydantic import TypeAdapter
 
 import sim
-from sim.analysis.compare import outcome_columns
+from sim.analysis.statistics import outcome_columns
 from sim.ensemble.sampling import sample_scenario
 from sim.errors import ScenarioError
 from sim.scenario.uncertainty import Distribution, poisson_quantile
 
-from .conftest import ADVISORY, SHORT_ADVISORY, UNCERTAIN, load, pins
+from ..conftest import ADVISORY, SHORT_ADVISORY, UNCERTAIN, load, pins
 
 DIST = TypeAdapter(Distribution)
 ATTACKS = "threat.attacks_per_month"

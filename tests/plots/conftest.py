@@ -6,7 +6,7 @@ status-quo, built here the way the ensemble code builds them, once per session.
 
 For the exploration charts (``test_sensitivity_charts``, ``test_robustness_charts``):
 small tables made by hand (a fixed numpy generator) in the formats that
-:mod:`sim.explore` writes, so those tests never run the model; helpers that read a chart
+:mod:`sim.workflows.explore` writes, so those tests never run the model; helpers that read a chart
 back; and the checks every exploration chart must pass.
 """
 
@@ -285,7 +285,8 @@ def make_regret() -> pd.DataFrame:
 
 
 def make_numeric_inputs(experiments: pd.DataFrame) -> pd.DataFrame:
-    """Inputs as numbers, dates as days after the earliest (as sim.explore passes them)."""
+    """Inputs as numbers, dates as days after the earliest (as the sweep workflow passes
+    them)."""
     frame = experiments.drop(columns="sample").copy()
     dates = pd.to_datetime(frame["policy.announcements.1.announced"])
     frame["policy.announcements.1.announced"] = (dates - dates.min()).dt.days.astype(float)

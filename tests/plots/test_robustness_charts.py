@@ -1,7 +1,7 @@
 """Regret and scenario-discovery charts: complete figures whose cells and boxes equal the tables.
 
 The tables are made by hand in ``conftest`` (a fixed numpy generator), in the formats that
-:mod:`sim.explore` writes, so these tests never run the model.
+:mod:`sim.workflows.explore` writes, so these tests never run the model.
 """
 
 import numpy as np

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.pipeline import run_scenarios
 from sim.plots import saving
+from sim.workflows.run import run_scenarios
 
 pytestmark = pytest.mark.skipif(not saving._can_fork(2), reason="draws in one process here")
 

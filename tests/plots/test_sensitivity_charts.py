@@ -1,7 +1,7 @@
 """Sweep and sensitivity charts: complete figures whose points, bars and lines equal the tables.
 
 The tables are made by hand in ``conftest`` (a fixed numpy generator), in the formats that
-:mod:`sim.explore` writes, so these tests never run the model.
+:mod:`sim.workflows.explore` writes, so these tests never run the model.
 """
 
 import matplotlib.dates as mdates

@@ -1,5 +1,5 @@
-"""Compare policy options: run them side by side, or load an earlier run, and get tables
-and charts back.
+"""The result of running options side by side (``Comparison``), made from a run's tables or
+read back from its folder, with the charts drawn from it.
 
     >>> import sim
     >>> cmp = sim.compare(["scenarios/status-quo.yaml", "scenarios/advisory.yaml"],
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim import plots  # a lazy package: matplotlib loads when a chart is drawn
-from sim.analysis.compare import differences, outcome_table
+from sim.analysis.statistics import differences, outcome_table
 from sim.errors import OutputError
 
 if TYPE_CHECKING:
@@ -181,42 +181,6 @@ def build_comparison(
     diffs = differences(summary, reference) if len(names) > 1 else pd.DataFrame()
     return Comparison(summary, outcome_table(summary), diffs, bands, movements, timeseries,
                       events, phases, manifest, folder)  # fmt: skip
-
-
-def compare(
-    paths: Sequence[str | Path],
-    replications: int | None = 100,
-    seed: int = 0,
-    *,
-    overrides: Sequence[str] = (),
-    reference: str | None = None,
-    precision: float | None = None,
-    out: str | Path | None = None,
-    **options: object,
-) -> Comparison:
-    """Run the scenarios side by side (common random numbers) and return the comparison.
-
-    ``replications=None`` with ``precision`` adds replications until the headline means
-    are known to that relative precision. With ``out``, the run is also written to that
-    folder (as ``sim run`` would); other options (``executor``, ``workers``,
-    ``scheduler``, ``formats``) are passed on.
-    """
-    from sim.ensemble.runner import Plan
-    from sim.pipeline import run_scenarios
-
-    plan = Plan(seed=seed, replications=replications, precision=precision)
-    if replications is None and precision is None:
-        raise ValueError("give replications, or replications=None and a precision")
-    result = run_scenarios(
-        paths,
-        overrides=overrides,
-        plan=plan,
-        out=Path(out) if out is not None else None,
-        reference=reference,
-        write=out is not None,
-        **options,
-    )
-    return result.comparison
 
 
 def load_results(folder: str | Path) -> Comparison:

@@ -1,19 +1,27 @@
-"""Short scenarios and helpers shared by the ensemble tests.
+"""Scenarios, experiments and helpers shared by tests in several folders.
 
-The option scenarios run for thirteen months; these tests need many replications, not
-long ones, so they cut the advisory option to five months (its dates moved earlier)
-and keep everything else as written. Tests whose expected numbers must not move when the
-scenario files gain or lose uncertain inputs pin those inputs at their medians (``pins``).
+The option scenarios run for thirteen months; the ensemble and CLI tests need many
+replications, not long ones, so they cut the advisory option to five months (its dates
+moved earlier) and keep everything else as written. Tests whose expected numbers must not
+move when the scenario files gain or lose uncertain inputs pin those inputs at their
+medians (``pins``).
+
+An experiment cannot shorten its scenarios, so the exploration tests keep the runs few
+instead: one or two options, two or three inputs, a handful of samples and two
+replications. Experiment files name the scenarios by absolute path and are written as
+JSON, which is YAML.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import sim
-import sim.pipeline
+import sim.workflows.run
 from sim.ensemble.executors import make_executor
 from sim.ensemble.runner import Ensemble, EnsembleResult, Plan
 from sim.scenario import Scenario
@@ -87,4 +95,47 @@ def ensemble():
 def no_charts(monkeypatch):
     """Skip the charts in ``run_scenarios``: the tests using this are about the numbers and
     the run folder, and the fan charts for several replications are written elsewhere."""
-    monkeypatch.setattr(sim.pipeline.plots, "save_all", lambda *args, **kwargs: [])
+    monkeypatch.setattr(sim.workflows.run.plots, "save_all", lambda *args, **kwargs: [])
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+UNCERTAINTIES = {"threat.attacks_per_month": [2, 20]}
+LEVERS = {"cap": [1500, 3000]}
+OUTCOMES = {"total_cost_usd": "minimize", "attacks": "minimize"}
+
+
+def write_experiment(
+    folder: Path,
+    *,
+    name: str = "tiny",
+    options: tuple[str, ...] = ("status-quo", "advisory"),
+    uncertainties: dict | None = None,
+    levers: dict | None = None,
+    outcomes: dict | None = None,
+    thresholds: dict | None = None,
+    replications: int = 2,
+    seed: int = 1,
+) -> Path:
+    """Write an experiment over ``options`` (names of files in scenarios/) into ``folder``."""
+    doc = {
+        "name": name,
+        "scenarios": [str(SCENARIOS / f"{option}.yaml") for option in options],
+        "uncertainties": UNCERTAINTIES if uncertainties is None else uncertainties,
+        "levers": LEVERS if levers is None else levers,
+        "outcomes": OUTCOMES if outcomes is None else outcomes,
+        "thresholds": thresholds or {},
+        "replications": replications,
+        "seed": seed,
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.yaml"
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def experiment_file() -> Callable[..., Path]:
+    """``experiment_file(folder, **sections)``: see ``write_experiment``."""
+    return write_experiment

@@ -1,5 +1,6 @@
 """Sweeps of an experiment: tidy tables on disk, designs, worker invariance, common random
-numbers across levers, and stop-and-resume, through ``sim.explore.sweep`` and ``sim sweep``.
+numbers across levers, and stop-and-resume, through ``sim.workflows.explore.sweep`` and
+``sim sweep``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import pytest
 from typer.testing import CliRunner
 
 import sim.ensemble.sweep
-from sim import explore
 from sim.cli import app
 from sim.errors import OutputError, ScenarioError
+from sim.workflows import explore
 
 OPTIONS = ["status-quo", "advisory"]
 INPUTS = ["threat.attacks_per_month", "cap"]

@@ -16,10 +16,11 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 import sim
-from sim.comparison import TABLES, Comparison, compare
 from sim.scenario.schema import slug
+from sim.workflows.comparison import TABLES, Comparison
+from sim.workflows.run import compare
 
-SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 NAMES = ["status-quo", "advisory", "withdrawal"]
 PATHS = [SCENARIOS / f"{name}.yaml" for name in NAMES]
 SHORT = ["end=2022-01-31"]  # a month past the last phase start (2021-12-31)
@@ -86,7 +87,7 @@ def _texts(fig: Figure) -> list[str]:
 
 
 def test_sim_compare_is_still_the_function_once_its_module_is_imported():
-    import sim.comparison  # as the pipeline and the CLI do
+    import sim.workflows.comparison  # as the pipeline and the CLI do
 
     assert callable(sim.compare), (
         "sim.compare is a module, not the function: importing a submodule of that name "

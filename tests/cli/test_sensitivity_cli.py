@@ -247,8 +247,8 @@ def test_a_failed_one_at_a_time_run_is_not_a_silent_gap_in_the_tornado(with_fail
 
 def test_too_many_failed_runs_is_one_line_not_a_traceback(tiny, tmp_path, monkeypatch):
     # When failures leave fewer than two estimator groups, sim.analysis.sensitivity raises a
-    # ValueError ("too few runs left") that sim.explore passes on and the CLI does not catch:
-    # ranges that break most runs end in a traceback instead of one line.
+    # ValueError ("too few runs left") that sim.workflows.explore passes on and the CLI does
+    # not catch: ranges that break most runs end in a traceback instead of one line.
     real = sim.ensemble.sweep.run_one
 
     def failing(scenario, seed, replication):

@@ -11,12 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 import sim.plots
-from sim.analysis.compare import HEADLINE
+from sim.analysis.statistics import HEADLINE
 from sim.cli import app
 from sim.ensemble.runner import BAND_COLUMNS, Plan
-from sim.pipeline import run_scenarios
+from sim.workflows.run import run_scenarios
 
-from .conftest import ADVISORY, SHORT_ADVISORY, STATUS_QUO
+from ..conftest import ADVISORY, SHORT_ADVISORY, STATUS_QUO
 
 runner = CliRunner()
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.compare import (
+from sim.analysis.statistics import (
     HEADLINE,
     differences,
     outcome_columns,

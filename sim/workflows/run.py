@@ -25,7 +25,6 @@ from pathlib import Path
 import pandas as pd
 
 from sim import plots  # a lazy package: matplotlib loads when a chart is drawn
-from sim.comparison import TABLES, Comparison, build_comparison
 from sim.ensemble.checkpoint import BATCHES, iter_batches
 from sim.ensemble.executors import default_workers, make_executor
 from sim.ensemble.runner import Ensemble, EnsembleResult, Plan
@@ -42,6 +41,7 @@ from sim.results.layout import (
 from sim.results.manifest import build_manifest, scenario_hash
 from sim.results.tables import TIMESERIES_COLUMNS, phases_table, series_table
 from sim.scenario import Scenario, load_scenario
+from sim.workflows.comparison import TABLES, Comparison, build_comparison
 
 
 @dataclass
@@ -349,3 +349,36 @@ def _write_series(folder: Path, run_id: str, scenarios: list[Scenario], path: Pa
     finally:
         if writer is not None:
             writer.close()
+
+
+def compare(
+    paths: Sequence[str | Path],
+    replications: int | None = 100,
+    seed: int = 0,
+    *,
+    overrides: Sequence[str] = (),
+    reference: str | None = None,
+    precision: float | None = None,
+    out: str | Path | None = None,
+    **options: object,
+) -> Comparison:
+    """Run the scenarios side by side (common random numbers) and return the comparison.
+
+    ``replications=None`` with ``precision`` adds replications until the headline means
+    are known to that relative precision. With ``out``, the run is also written to that
+    folder (as ``sim run`` would); other options (``executor``, ``workers``,
+    ``scheduler``, ``formats``) are passed on.
+    """
+    plan = Plan(seed=seed, replications=replications, precision=precision)
+    if replications is None and precision is None:
+        raise ValueError("give replications, or replications=None and a precision")
+    result = run_scenarios(
+        paths,
+        overrides=overrides,
+        plan=plan,
+        out=Path(out) if out is not None else None,
+        reference=reference,
+        write=out is not None,
+        **options,
+    )
+    return result.comparison

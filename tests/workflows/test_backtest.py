@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import sim
 from sim.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EPISODE = ROOT / "scenarios" / "history" / "iraq-2020-2021.yaml"
 OBSERVED = ROOT / "seeds" / "data" / "iraq_2020_2025.csv"
 runner = CliRunner()
