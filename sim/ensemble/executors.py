@@ -7,6 +7,10 @@ Workers never outlive the process that started them, however it ends (even ``kil
 local workers watch a pipe only that process writes to, and Dask's local workers are
 watched by their nanny the same way. A scheduler named by address must answer within
 ``CONNECT_TIMEOUT`` seconds, or the run stops with an ``ExecutorError``.
+
+New workers never run the caller's script again (see ``_main_left_alone``), so ``sim``'s
+functions can be called from a plain script without an ``if __name__ == "__main__":``
+guard.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import gc
+import importlib.machinery
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -105,7 +111,7 @@ class ProcessExecutor(Executor):
     def _start_workers(self) -> None:
         began = time.perf_counter()
         with contextlib.suppress(RuntimeError):  # closed meanwhile
-            calls = [self.pool.submit(os.getpid) for _ in range(self.workers)]
+            calls = [self.submit(os.getpid) for _ in range(self.workers)]
             cf.wait(calls, return_when=cf.FIRST_COMPLETED)
             self.startup_seconds = time.perf_counter() - began
 
@@ -118,7 +124,8 @@ class ProcessExecutor(Executor):
         self._start.join()
 
     def submit(self, fn: Callable, *args: Any) -> cf.Future:
-        return self.pool.submit(fn, *args)
+        with _main_left_alone():  # a submit may start a worker
+            return self.pool.submit(fn, *args)
 
     def as_completed(self, futures: Iterable[Any]) -> Iterator[Any]:
         return cf.as_completed(list(futures))
@@ -128,6 +135,32 @@ class ProcessExecutor(Executor):
         self._start.join()
         self._alive_w.close()
         self._alive_r.close()
+
+
+_MAIN_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _main_left_alone() -> Iterator[None]:
+    """While this is open, a worker process started here does not import ``__main__``.
+
+    A worker started by a fork server or by spawning imports the starting process's main
+    module, so that functions defined there can be sent to it. ``sim`` sends only functions
+    of its own package, and a user's script without an ``if __name__ == "__main__":`` guard
+    would run again in every worker, and fail there. For the moment a worker starts, the
+    main module is named ``__main__``, which multiprocessing never imports again.
+    """
+    main = sys.modules.get("__main__")
+    if main is None:
+        yield
+        return
+    with _MAIN_LOCK:
+        spec = getattr(main, "__spec__", None)
+        main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+        try:
+            yield
+        finally:
+            main.__spec__ = spec
 
 
 def _start_worker(alive: Connection) -> None:
@@ -178,13 +211,14 @@ class DaskExecutor(Executor):
             workers = len(self.client.scheduler_info().get("workers", {})) or workers
         else:
             try:
-                self.cluster = LocalCluster(
-                    n_workers=workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    silence_logs=40,
-                )
+                with _main_left_alone():  # returns once the workers are up
+                    self.cluster = LocalCluster(
+                        n_workers=workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                        silence_logs=40,
+                    )
             except (OSError, RuntimeError) as exc:
                 size = f"{workers} worker{'s' if workers != 1 else ''}"
                 raise ExecutorError(

@@ -140,10 +140,6 @@ class Airlift:
                 return move.left
         return 0
 
-    def queued(self) -> int:
-        """People waiting for a seat, both ways."""
-        return sum(m.left for m in self.inbound) + sum(m.left for m in self.outbound)
-
     def _fly(self) -> Generator:
         env = self.env
         while True:

@@ -15,7 +15,7 @@ import simpy
 from simpy.core import BoundClass
 
 from sim.model.airlift import Airlift, phase_specs, planned_per_day, seats_by_phase
-from sim.model.force import IN_COUNTRY, Force, Unit
+from sim.model.force import IN_COUNTRY, Force
 from sim.model.luck import UnitLuck
 from sim.model.planner import Planner
 from sim.model.policy import run_policy
@@ -29,9 +29,11 @@ STREAMS = ("threat", "airlift", "units")
 
 
 class Environment(simpy.Environment):
-    """SimPy's environment, counting the processes it starts (for benchmarks)."""
+    """SimPy's environment, counting the processes it starts and the events it processes
+    (for benchmarks), through SimPy's public methods only."""
 
     processes = 0
+    processed = 0
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,6 +46,10 @@ class Environment(simpy.Environment):
     def process(self, generator: Generator) -> simpy.Process:
         self.processes += 1
         return simpy.Process(self, generator)
+
+    def step(self) -> None:
+        self.processed += 1  # counted before: the last step ends the run by raising
+        super().step()
 
 
 class Model:
@@ -72,14 +78,9 @@ class Model:
     def run(self) -> Recording:
         self.env.run(until=self.n_days)
         log_attacks(self, self._threat_rng)  # attacks change nothing: worked out afterwards
-        rec = self.recorder.finish(self.n_days, sim_events=self._events_processed())
+        rec = self.recorder.finish(self.n_days, sim_events=self.env.processed)
         rec.processes = self.env.processes
         return rec
-
-    def _events_processed(self) -> int:
-        # SimPy numbers every scheduled event; those still queued have not been processed.
-        scheduled = next(self.env._eid)
-        return scheduled - len(self.env._queue)
 
     def _place_initial_force(self) -> None:
         """Units in the country at the start, their tours evenly staggered."""
@@ -90,18 +91,13 @@ class Model:
             for k in range(group.count):
                 _, extension = self.luck.draw(group.unit_type)
                 tour_end = (k + 0.5) / group.count * tour + extension
-                u = Unit(
-                    uid=self.force.new_uid(group.unit_type),
-                    type_name=group.unit_type,
-                    role=s.roles.index(ut.role),
-                    size=ut.size,
-                    counts=ut.counts_toward_cap,
-                    tour_days=tour,
+                u = self.force.new_unit(
+                    group.unit_type,
+                    ut,
+                    tour,
                     ready_at=tour_end - tour,
                     plan_in=tour_end - tour,
                     tour_end=tour_end,
-                    recalled=env.event(),
-                    settled=env.event(),
                     state=IN_COUNTRY,
                     holding=True,
                 )

@@ -14,10 +14,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import simpy
 
 from sim.model.recorder import Recorder
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import UnitType
 
 ORDERED, STAGED, ARRIVING, IN_COUNTRY, LEAVING, HOME, CANCELLED = (
     "ordered",
@@ -110,6 +114,22 @@ class Force:
         n = self._serial.get(type_name, 0) + 1
         self._serial[type_name] = n
         return f"{type_name}-{n:03d}"
+
+    def new_unit(self, type_name: str, unit_type: UnitType, tour_days: int, **plan: object) -> Unit:
+        """A new unit of ``type_name`` (not yet in the force): its name, role, size and
+        events from its type, its dates and state from ``plan`` (``ready_at``, ``plan_in``,
+        ``tour_end`` and any other field of ``Unit``)."""
+        return Unit(
+            uid=self.new_uid(type_name),
+            type_name=type_name,
+            role=self.roles.index(unit_type.role),
+            size=unit_type.size,
+            counts=unit_type.counts_toward_cap,
+            tour_days=tour_days,
+            recalled=self.env.event(),
+            settled=self.env.event(),
+            **plan,
+        )
 
     def add(self, unit: Unit) -> None:
         if unit.temporary:

@@ -219,18 +219,13 @@ class Planner:
         plan_in = (
             arrive_at if relieves is None else max(relieves.tour_end, arrive_at + self.overlap)
         )
-        u = Unit(
-            uid=m.force.new_uid(type_name),
-            type_name=type_name,
-            role=self.s.roles.index(ut.role),
-            size=ut.size,
-            counts=ut.counts_toward_cap,
-            tour_days=tour,
+        u = m.force.new_unit(
+            type_name,
+            ut,
+            tour,
             ready_at=ready,
             plan_in=plan_in,
             tour_end=arrive_at + tour,
-            recalled=self.env.event(),
-            settled=self.env.event(),
             relieves=relieves,
             temporary=temporary,
         )

@@ -90,6 +90,19 @@ def read_json(path: Path) -> Any:
         raise damaged(path, "not readable JSON") from None
 
 
+def read_manifest(folder: Path, doing: str = "") -> dict:
+    """The manifest of the run folder ``folder``: ``OutputError`` if there is none (``doing``
+    says what was asked, e.g. "and nothing to resume") or it is not one a run wrote."""
+    path = folder / "manifest.json"
+    if not path.is_file():
+        missing = f"{folder}: not a run folder (no manifest.json)"
+        raise OutputError(f"{missing} {doing}" if doing else missing)
+    manifest = read_json(path)
+    if not isinstance(manifest, dict):
+        raise damaged(path, "not a manifest")
+    return manifest
+
+
 def atomic(path: Path, write: Callable[[Path], object]) -> Path:
     """Write ``path`` through ``write(tmp)`` to a hidden temporary name, then rename it."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -189,14 +202,11 @@ class RunFolder:
     @classmethod
     def reopen(cls, path: Path) -> RunFolder:
         """An unfinished run's folder, locked, with its manifest (``previous``) and run id."""
-        manifest = path / "manifest.json"
-        if not manifest.is_file():
-            raise OutputError(f"{path}: not a run folder (no manifest.json) and nothing to resume")
+        if not (path / "manifest.json").is_file():  # read once the folder is locked
+            read_manifest(path, "and nothing to resume")
         folder = cls(path, cls._lock(path), None, resumed=True)
         try:
-            folder.previous = was = read_json(manifest)
-            if not isinstance(was, dict):
-                raise damaged(manifest, "not a manifest")
+            folder.previous = was = read_manifest(path)
             if was.get("status") == "complete":
                 raise OutputError(f"{path}: that run is complete; there is nothing to resume")
             run_id = was.get("run_id")

@@ -65,6 +65,8 @@ class Document:
     where: dict[Key, tuple[str, int | None]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     notes: dict[Key, str] = field(default_factory=dict)  # end-of-line comments by key
+    # lists a file shortened by replacing them: key path -> (the file extended, its count)
+    replaced: dict[Key, tuple[str, int]] = field(default_factory=dict)
 
     def locate(self, path: Key) -> tuple[str, int | None]:
         """The file and line of the longest prefix of ``path`` that was written somewhere.
@@ -489,6 +491,12 @@ def _merge(base: Document, child: Document, path: Key) -> None:
                 base.notes[sub] = child.notes[sub]
             _merge(base, child, sub)
             continue
+        if (
+            isinstance(value, list)
+            and isinstance(dst.get(key), list)
+            and len(value) < len(dst[key])
+        ):
+            base.replaced[sub] = (base.where.get(sub, (base.files[0], None))[0], len(dst[key]))
         for mine, theirs in ((base.where, child.where), (base.notes, child.notes)):
             for k in [k for k in mine if k[: len(sub)] == sub]:
                 del mine[k]
@@ -506,18 +514,42 @@ def _dotted(path: Key) -> str:
     return ".".join(str(p) for p in path)
 
 
-def _raise_first(problems: list[tuple[Key, str]], doc: Document) -> typing.NoReturn:
-    def order(item: tuple[Key, str]) -> tuple[int, int, int]:
-        file, line = doc.locate(item[0])
+def _raise_first(problems: list[tuple[Key | list[Key], str]], doc: Document) -> typing.NoReturn:
+    """Raise the first problem: the user's own file before the files it extends, then by line.
+
+    A rule across keys may name several (a list of key paths, e.g. ``start`` and ``end``):
+    it is reported at the one written last in the chain of files, the likelier cause.
+    """
+
+    def order(path: Key) -> tuple[int, int, int]:
+        file, line = doc.locate(path)
         from_override = int(file == OVERRIDE)
         file_rank = doc.files.index(file) if file in doc.files else len(doc.files)
         return (from_override, file_rank, line or 0)
 
-    problems = sorted(problems, key=order)
-    path, message = problems[0]
+    def latest(path: Key) -> tuple[int, int]:  # an override, then the user's own file
+        from_override, file_rank, _ = order(path)
+        return (1 - from_override, file_rank)
+
+    located = [(min(p, key=latest) if isinstance(p, list) else p, m) for p, m in problems]
+    located.sort(key=lambda item: order(item[0]))
+    path, message = located[0]
     file, line = doc.locate(path)
-    raise ScenarioError(message, file=file, line=line, key=_dotted(path) or None,
-                        more=len(problems) - 1)  # fmt: skip
+    raise ScenarioError(message + _replaced_hint(path, doc), file=file, line=line,
+                        key=_dotted(path) or None, more=len(problems) - 1)  # fmt: skip
+
+
+def _replaced_hint(path: Key, doc: Document) -> str:
+    """Why a list may hold fewer items than the user expects: ``extends:`` replaced it."""
+    for n in range(len(path), 0, -1):
+        if path[:n] in doc.replaced:
+            file, count = doc.replaced[path[:n]]
+            return (
+                f" (note: `{_dotted(path[:n])}` here replaces the {count} item"
+                f"{'s' if count != 1 else ''} of {file} as a whole: `extends:` merges mappings"
+                " but replaces lists, so repeat the items to keep and add yours)"
+            )
+    return ""
 
 
 def _without_typo_twins(problems: list[tuple[Key, str]]) -> list[tuple[Key, str]]:

@@ -297,11 +297,12 @@ class Scenario(_Model):
         return self.cap if phase.cap is None else phase.cap
 
 
-def check(s: Scenario) -> list[tuple[Path, str]]:
-    """Rules across fields. Returns (path, message) for each problem, in file order."""
-    problems: list[tuple[Path, str]] = []
+def check(s: Scenario) -> list[tuple[Path | list[Path], str]]:
+    """Rules across fields. Returns (path, message) for each problem, in file order; a rule
+    between keys gives the list of them, and the problem is shown at the one written last."""
+    problems: list[tuple[Path | list[Path], str]] = []
 
-    def bad(path: Path, message: str) -> None:
+    def bad(path: Path | list[Path], message: str) -> None:
         problems.append((path, message))
 
     roles = set(s.roles)
@@ -312,7 +313,10 @@ def check(s: Scenario) -> list[tuple[Path, str]]:
                 bad((*path, role), f"unknown role '{role}' (roles: {', '.join(s.roles)})")
 
     if s.end <= s.start:
-        bad(("end",), f"the scenario ends ({s.end}) on or before it starts ({s.start})")
+        bad(
+            [("end",), ("start",)],
+            f"the scenario ends ({s.end}) on or before it starts ({s.start})",
+        )
     if len(roles) != len(s.roles):
         bad(("roles",), "each role may be listed once")
     for name, ut in s.unit_types.items():

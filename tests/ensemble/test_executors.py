@@ -3,7 +3,9 @@ and one that cannot reach or start its workers says so in one line."""
 
 import os
 import socket
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -96,3 +98,36 @@ def test_a_local_cluster_that_cannot_start_is_an_executor_error(monkeypatch):
     with pytest.raises(ExecutorError) as caught:
         make_executor("dask", 2)
     assert "local Dask cluster of 2 workers could not start" in one_line(caught)
+
+
+SCRIPT = """\
+import sim
+
+print("top of the script")
+cmp = sim.compare(
+    [{advisory!r}],
+    replications=4,
+    seed=1,
+    executor={executor!r},
+    workers=2,
+)
+print("rows", len(cmp.summary))
+"""
+
+
+@pytest.mark.parametrize("executor", ["processes", "dask"])
+def test_a_plain_script_without_a_main_guard_runs_once(tmp_path, executor):
+    # A worker normally imports the script that started it; without an
+    # `if __name__ == "__main__":` guard the script would run again in each worker.
+    if executor == "dask":
+        pytest.importorskip("dask.distributed")
+    advisory = str(Path(__file__).resolve().parents[2] / "scenarios" / "advisory.yaml")
+    script = tmp_path / "plain.py"
+    script.write_text(SCRIPT.format(advisory=advisory, executor=executor), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.count("top of the script") == 1
+    assert "rows 4" in done.stdout
+    assert "Traceback" not in done.stderr

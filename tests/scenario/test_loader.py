@@ -673,3 +673,49 @@ def test_date_message_shows_the_value_once(workdir: Path) -> None:
     child = write(workdir, "child.yaml", "extends: base.yaml\nstart: soon\n")
     err = load_error(child)
     assert err.message.count("'soon'") == 1, err.message
+
+
+def test_a_rule_between_keys_blames_the_one_the_user_wrote(workdir: Path) -> None:
+    # base.yaml writes both `start` and `end`; the extending file moves `start` past `end`.
+    # The problem is the user's line, not base.yaml's `end`.
+    text = yaml_text("""
+        extends: base.yaml
+        start: 2022-07-01  # <-
+        """)
+    child = write(workdir, "late.yaml", text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(child)
+    error = caught.value
+    assert (error.file, error.line, error.key) == (str(child), marked_line(text), "start")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(workdir / "base.yaml", ["start=2022-07-01"])
+    assert (caught.value.file, caught.value.key) == ("--set", "start")
+
+
+def test_a_shortened_list_says_that_extends_replaced_it(workdir: Path) -> None:
+    # One more announcement written alone replaces the option's three: the error says so.
+    option = workdir / "advisory.yaml"
+    shutil.copy(SCENARIOS / "advisory.yaml", option)
+    text = yaml_text("""
+        extends: advisory.yaml
+        policy:
+          announcements:
+            - name: lower cap
+              announced: 2022-03-01  # <-
+              cap: 2000
+        """)
+    child = write(workdir, "more.yaml", text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(child)
+    error = caught.value
+    assert (error.file, error.line) == (str(child), marked_line(text))
+    assert "replaces the 3 items of" in str(error) and "repeat the items" in str(error)
+
+
+def test_a_longer_list_replacing_a_shorter_one_gets_no_note(workdir: Path) -> None:
+    # advisory.yaml replaces base.yaml's one announcement with three: that is on purpose.
+    option = workdir / "advisory.yaml"
+    shutil.copy(SCENARIOS / "advisory.yaml", option)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(option, ["end=2021-01-01"])
+    assert "replaces" not in str(caught.value)
