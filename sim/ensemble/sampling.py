@@ -16,9 +16,10 @@ import datetime as dt
 
 from sim.ensemble.streams import streams
 from sim.errors import ScenarioError
+from sim.scenario.keys import as_key
 from sim.scenario.schema import Scenario
 from sim.scenario.uncertainty import shown
-from sim.scenario.values import as_key, with_values
+from sim.scenario.values import with_values
 
 INPUT_PREFIX = "input."  # summary columns of drawn inputs: input.threat.attacks_per_month
 

@@ -32,9 +32,10 @@ from sim.ensemble.worker import run_one
 from sim.errors import SimError
 from sim.results.layout import atomic, damaged, read_json
 from sim.scenario.experiment import Experiment
+from sim.scenario.keys import as_key
 from sim.scenario.loader import leaf_type
 from sim.scenario.schema import Scenario
-from sim.scenario.values import apply_values, as_key
+from sim.scenario.values import apply_values
 
 TASKS = "tasks"
 CHUNK = 10  # the most tasks sent to a worker in one call

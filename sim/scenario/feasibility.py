@@ -13,10 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sim.scenario.keys import Key
 from sim.scenario.schema import Phase, Scenario
 from sim.scenario.timeline import Timeline, tolerance
-
-Key = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 
 from sim.errors import ScenarioError, ScenarioWarning
 from sim.scenario.feasibility import whole_unit_problems
+from sim.scenario.keys import Key
+from sim.scenario.keys import dotted as _dotted
 from sim.scenario.overrides import MAX_VALUES, OVERRIDE, TOO_MANY_VALUES, apply_override
 from sim.scenario.policy import add_chance_draws
 from sim.scenario.schema import Scenario, check
@@ -47,7 +49,6 @@ from sim.scenario.uncertainty import (
 DISTRIBUTION = TypeAdapter(Distribution)
 DATE_DISTRIBUTION = TypeAdapter(DateDistribution)
 
-Key = tuple[str | int, ...]
 PER_UNIT: Key = ("per_unit",)
 # The scenario's first and last days fix the days every replication records.
 HORIZON: tuple[Key, ...] = (("start",), ("end",))
@@ -508,10 +509,6 @@ def _get(data: Any, path: Key) -> Any:
     for key in path:
         data = data[key]
     return data
-
-
-def _dotted(path: Key) -> str:
-    return ".".join(str(p) for p in path)
 
 
 def _raise_first(problems: list[tuple[Key | list[Key], str]], doc: Document) -> typing.NoReturn:

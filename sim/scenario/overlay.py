@@ -21,7 +21,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from sim.scenario.values import Key, as_key
+from sim.scenario.keys import Key, as_key
 
 
 def overlay_yaml(

@@ -13,6 +13,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from sim.errors import ScenarioError
+from sim.scenario.keys import as_key
 
 if TYPE_CHECKING:
     from sim.scenario.loader import Document
@@ -36,7 +37,7 @@ def parse_override(text: str) -> tuple[tuple[str | int, ...], Any]:
     parts = key.split(".")
     if any(not p for p in parts):
         raise ScenarioError("empty part in the key", file=OVERRIDE, key=key)
-    path = tuple(int(p) if p.isdigit() else p for p in parts)
+    path = as_key(key)
     try:
         value = YAML(typ="safe", pure=True).load(raw) if raw.strip() else None
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:

@@ -13,14 +13,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from sim.errors import ScenarioError
+from sim.scenario.keys import Key, as_key
 from sim.scenario.loader import leaf_type
 from sim.scenario.schema import Scenario, check
-
-Key = tuple[str | int, ...]
-
-
-def as_key(path: str) -> Key:
-    return tuple(int(p) if p.isdigit() else p for p in path.split("."))
 
 
 def with_values(scenario: Scenario, values: dict[Key, Any], context: str = "") -> Scenario:

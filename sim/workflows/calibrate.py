@@ -81,7 +81,7 @@ def calibrate(
     fit that does not beat its own scenario shows it) and ``check`` (out of sample, if any).
     """
     from sim.analysis.sensitivity import design
-    from sim.scenario.values import as_key
+    from sim.scenario.keys import as_key
 
     path = Path(path)
     c = load_calibration(path)
