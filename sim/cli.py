@@ -1,27 +1,106 @@
 """The ``sim`` command line: thin wrappers over importable functions.
 
-This is the only module that prints, reads argv or exits. A user mistake (a bad scenario,
-an output folder in the way) becomes one line on stderr and exit code 2; anything else is a
-bug and keeps its traceback. A scenario warning (a target whole units cannot meet) becomes
-one line on stderr, once, and the command carries on.
+This is the only module that prints, reads argv or exits. Every command runs inside one
+error handler (``_handled``, entered by the app for each command): a user mistake (an
+option value that does not parse, a bad scenario, an output folder in the way) becomes one
+line on stderr and exit code 2; Ctrl-C or SIGTERM, one line saying where the run folder
+stands and exit code 130; anything else is a bug and keeps its traceback. A scenario or
+chart warning becomes one line on stderr, once, and the command carries on.
+
+The options several commands share are defined once, in ``sim.cli_options``; the tables
+the commands print are made in ``sim.cli_tables``. pandas, matplotlib and the model load
+inside the commands that need them, so that ``sim --help`` starts at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import json
+import math
 import signal
 import sys
 import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from typer.core import TyperGroup
 
+from sim import cli_tables
+from sim.cli_options import (
+    BacktestReplications,
+    BaseSamples,
+    BatchSize,
+    CandidateReplications,
+    Design,
+    DesignOption,
+    Executor,
+    ExecutorName,
+    ExperimentFile,
+    FileSeed,
+    Formats,
+    KeepSeries,
+    MaxReplications,
+    Method,
+    MethodOption,
+    Out,
+    Overrides,
+    Precision,
+    Reference,
+    Replications,
+    Resume,
+    SampleReplications,
+    Samples,
+    Scenarios,
+    Scheduler,
+    Seed,
+    Workers,
+    expect_kind,
+    whole_number,
+)
 from sim.errors import ChartWarning, ScenarioWarning, SimError
 
+# click's UsageError (a bad option value, a missing argument, an unknown command): typer
+# 0.29 vends its own copy of click, whose classes are reached through typer's.
+_UsageError = typer.BadParameter.__base__
+# The commands that write a run folder, and what an interrupted one has saved in it (backtest
+# and calibrate write theirs whole, at the end). Typer stops the others (exit 130) silently.
+_SAVED = {"run": "batches", "compare": "batches", "sweep": "tasks", "sensitivity": "tasks",
+          "robustness": "tasks", "backtest": "nothing", "calibrate": "nothing"}  # fmt: skip
+
+
+@contextlib.contextmanager
+def _handled(ctx: typer.Context) -> Iterator[None]:
+    """The one error handler, around every command: see the module's docstring."""
+    with warnings.catch_warnings():
+        _show_warnings_once()
+        try:
+            yield
+        except SimError as error:
+            typer.echo(f"error: {error}", err=True)
+            raise typer.Exit(code=2) from None
+        except _UsageError as error:
+            typer.echo(f"error: {_usage(error)}", err=True)
+            raise typer.Exit(code=2) from None
+        except KeyboardInterrupt as stop:
+            if ctx.invoked_subcommand not in _SAVED:
+                raise
+            raise _interrupted(stop, _SAVED[ctx.invoked_subcommand]) from None
+
+
+class _Commands(TyperGroup):
+    """The app: each command runs inside ``_handled``."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        with _handled(ctx):
+            return super().invoke(ctx)
+
+
 app = typer.Typer(
+    cls=_Commands,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -29,19 +108,35 @@ app = typer.Typer(
 )
 console = Console()
 
-Overrides = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        metavar="KEY=VALUE",
-        help="Override a scenario value, e.g. --set cap=2000 (value parsed as YAML).",
-    ),
-]
+
+def _command(name: str | None = None) -> Callable[[Callable], Callable]:
+    """Register a command, its docstring as help with each paragraph on one line, so that
+    the terminal wraps it (rich keeps the line breaks of the source)."""
+
+    def register(function: Callable) -> Callable:
+        paragraphs = inspect.cleandoc(function.__doc__ or "").split("\n\n")
+        text = "\n\n".join(" ".join(p.split()) for p in paragraphs)
+        app.command(name, help=text)(function)
+        return function
+
+    return register
 
 
-def _fail(error: Exception) -> typer.Exit:
-    typer.echo(f"error: {error}", err=True)
-    return typer.Exit(code=2)
+def _usage(error: Exception) -> str:
+    """A mistake on the command line in one line: the option, what is wrong, where to look."""
+    param = getattr(error, "param", None)
+    message = getattr(error, "message", "")
+    if isinstance(error, typer.BadParameter) and message:  # not a missing one: that has none
+        # "Value error, ": pydantic's, which typer 0.29 parses option values with
+        text = message.removeprefix("Value error, ")
+        if param is not None:
+            name = max(param.opts, key=len) if param.param_type_name == "option" else param.name
+            text = f"{name}: {text}"
+    else:
+        text = error.format_message()
+    ctx = getattr(error, "ctx", None)
+    where = f"; see {ctx.command_path} --help" if ctx is not None else ""
+    return f"{text.rstrip('.')}{where}"
 
 
 def _interrupted(stop: KeyboardInterrupt, saved: str) -> typer.Exit:
@@ -73,16 +168,10 @@ def _note(text: str) -> None:
     typer.echo(f"note: {text}", err=True)
 
 
-def _warn(warning: ScenarioWarning | ChartWarning) -> None:
-    typer.echo(f"warning: {warning}", err=True)
-
-
-@app.callback()
-def _show_warnings(ctx: typer.Context) -> None:
-    # Every command: each ScenarioWarning goes to _warn as it is issued, once (by its text,
-    # so a scenario loaded twice warns once), instead of Python's own two-line printing.
-    # Other warnings print as before. The capture ends with the command.
-    ctx.with_resource(warnings.catch_warnings())
+def _show_warnings_once() -> None:
+    # Each ScenarioWarning and ChartWarning is one line on stderr as it is issued, once (by
+    # its text, so a scenario loaded twice warns once), instead of Python's own two-line
+    # printing. Other warnings print as before. ``_handled`` restores Python's afterwards.
     warnings.simplefilter("always", ScenarioWarning)
     shown: set[str] = set()
     python_show = warnings.showwarning
@@ -92,63 +181,23 @@ def _show_warnings(ctx: typer.Context) -> None:
             python_show(message, category, filename, lineno, file, line)
         elif str(message) not in shown:
             shown.add(str(message))
-            _warn(message)
+            typer.echo(f"warning: {message}", err=True)
 
     warnings.showwarning = show
 
 
-Scenarios = Annotated[list[Path], typer.Argument(help="Scenario YAML file(s).")]
-Seed = Annotated[int, typer.Option(help="Seed of the random streams.", min=0)]
-Replications = Annotated[
-    str,
-    typer.Option(
-        "--replications", "-n", help="Replications per scenario, or 'auto' (see --precision)."
-    ),
-]
-Precision = Annotated[
-    float,
-    typer.Option(help="With -n auto: relative half-width of the 95% CI of each mean.", min=1e-6),
-]
-MaxReplications = Annotated[
-    int, typer.Option(help="With -n auto: stop here if precision is not reached.", min=1)
-]
-Executor = Annotated[str, typer.Option(help="Where replications run: processes or dask.")]
-Workers = Annotated[
-    int | None, typer.Option(help="Worker processes (default: all local cores).", min=1)
-]
-Scheduler = Annotated[
-    str | None, typer.Option(help="Dask scheduler address (default: start a local cluster).")
-]
-Out = Annotated[
-    Path | None, typer.Option(help="New or empty output folder. Default: runs/<name>-<time>/")
-]
-Resume = Annotated[Path | None, typer.Option(help="Complete the interrupted run in this folder.")]
-KeepSeries = Annotated[
-    bool, typer.Option(help="Also write every replication's daily series (Parquet).")
-]
-Reference = Annotated[
-    str | None, typer.Option(help="Scenario the others are compared with (default: first).")
-]
-BatchSize = Annotated[int, typer.Option(help="Replications per batch.", min=1)]
-Formats = Annotated[
-    str,
-    typer.Option(
-        "--format",
-        help="Chart formats, comma-separated: png, svg, pdf; or none (tables only: "
-        "`sim report FOLDER` draws them into report.html).",
-    ),
-]
+# --- running scenarios -----------------------------------------------------------------------
 
 
-@app.command()
+@_command()
 def run(
     scenarios: Scenarios,
     overrides: Overrides = None,
     seed: Seed = 0,
-    replications: Replications = "1",
+    replications: Replications = 1,
     precision: Precision = 0.02,
     max_replications: MaxReplications = 10_000,
-    executor: Executor = "processes",
+    executor: Executor = ExecutorName.processes,
     workers: Workers = None,
     scheduler: Scheduler = None,
     out: Out = None,
@@ -157,21 +206,27 @@ def run(
     reference: Reference = None,
     batch_size: BatchSize = 20,
     formats: Formats = "png,svg",
-    report: Annotated[bool, typer.Option(help="Also write report.html.")] = False,
+    report: Annotated[
+        bool,
+        typer.Option("--report", metavar="", show_default=False, help="Also write report.html."),
+    ] = False,
 ) -> None:
     """Run scenario(s) and write tables, charts and a manifest to a new folder."""
-    _run(**locals())
+    plan = _plan(seed, replications, precision, max_replications, batch_size)
+    _run(scenarios, overrides=overrides, plan=plan, executor=executor, workers=workers,
+         scheduler=scheduler, out=out, resume=resume, keep_series=keep_series,
+         reference=reference, formats=formats, report=report)  # fmt: skip
 
 
-@app.command()
+@_command()
 def compare(
     scenarios: Scenarios,
     overrides: Overrides = None,
     seed: Seed = 0,
-    replications: Replications = "200",
+    replications: Replications = 200,
     precision: Precision = 0.02,
     max_replications: MaxReplications = 10_000,
-    executor: Executor = "processes",
+    executor: Executor = ExecutorName.processes,
     workers: Workers = None,
     scheduler: Scheduler = None,
     out: Out = None,
@@ -181,90 +236,92 @@ def compare(
     batch_size: BatchSize = 20,
     formats: Formats = "png,svg",
 ) -> None:
-    """Run two or more options side by side in the same random worlds, and write a
-    comparison folder with its report.html."""
+    """Run two or more options side by side in the same random worlds.
+
+    Writes a comparison folder with its report.html: each outcome of each option, and its
+    difference from the reference option, paired by replication.
+    """
     if len(scenarios) < 2:
-        raise _fail(ValueError("compare needs two or more scenario files"))
-    _run(**locals(), report=True)
+        raise typer.BadParameter("compare needs two or more scenario files")
+    plan = _plan(seed, replications, precision, max_replications, batch_size)
+    _run(scenarios, overrides=overrides, plan=plan, executor=executor, workers=workers,
+         scheduler=scheduler, out=out, resume=resume, keep_series=keep_series,
+         reference=reference, formats=formats, report=True)  # fmt: skip
+
+
+def _plan(seed: int, replications: int | None, precision: float, max_replications: int,
+          batch_size: int):  # fmt: skip
+    """The replications to run: ``replications`` of them, or (None) until ``precision``."""
+    from sim.ensemble.runner import Plan
+
+    if replications is None:
+        return Plan(seed=seed, replications=None, precision=precision,
+                    max_replications=max_replications, batch_size=batch_size)  # fmt: skip
+    return Plan(seed=seed, replications=replications, batch_size=batch_size)
 
 
 def _run(
-    *,
     scenarios: list[Path],
+    *,
     overrides: list[str] | None,
-    seed: int,
-    replications: str,
-    precision: float,
-    max_replications: int,
-    executor: str,
+    plan,
+    executor: ExecutorName,
     workers: int | None,
     scheduler: str | None,
     out: Path | None,
     resume: Path | None,
     keep_series: bool,
     reference: str | None,
-    batch_size: int,
-    formats: str,
+    formats: list[str],
     report: bool,
 ) -> None:
-    from sim.ensemble.runner import Plan
+    """Run the scenarios of ``sim run`` or ``sim compare`` and print their main outcomes."""
     from sim.workflows.run import run_scenarios
 
-    wanted = _formats(formats)
-    if executor not in ("processes", "dask"):
-        raise _fail(ValueError(f"--executor: unknown executor {executor!r}; processes or dask"))
-    if replications.strip().lower() == "auto":
-        plan = Plan(seed=seed, replications=None, precision=precision,
-                    max_replications=max_replications, batch_size=batch_size)  # fmt: skip
-    elif replications.strip().isdigit() and int(replications) >= 1:
-        plan = Plan(seed=seed, replications=int(replications), batch_size=batch_size)
-    else:
-        raise _fail(
-            ValueError(f"--replications: expected a whole number or 'auto', got {replications!r}")
+    expect_kind("scenario", *scenarios)
+    with _progress() as progress:
+        result = run_scenarios(
+            scenarios,
+            overrides=overrides or [],
+            plan=plan,
+            executor=executor.value,
+            workers=workers,
+            scheduler=scheduler,
+            out=out,
+            resume=resume,
+            keep_series=keep_series,
+            reference=reference,
+            formats=formats,
+            command=["sim", *sys.argv[1:]],
+            progress=progress,
+            report=report,
+            notify=_note,
         )
-    try:
-        with _progress() as progress:
-            result = run_scenarios(
-                scenarios,
-                overrides=overrides or [],
-                plan=plan,
-                executor=executor,
-                workers=workers,
-                scheduler=scheduler,
-                out=out,
-                resume=resume,
-                keep_series=keep_series,
-                reference=reference,
-                formats=wanted,
-                command=["sim", *sys.argv[1:]],
-                progress=progress,
-                report=report,
-                notify=_note,
-            )
-    except SimError as error:
-        raise _fail(error) from None
-    except KeyboardInterrupt as stop:
-        raise _interrupted(stop, "batches") from None
     _print_outcomes(result)
     if report:
-        console.print(f"Report: [bold]{result.out / 'report.html'}[/bold]")
+        _where("Report:", result.out / "report.html")
 
 
-@app.command("report")
+@_command("report")
 def report_cmd(
-    folder: Annotated[Path, typer.Argument(help="A run or comparison folder.")],
+    folder: Annotated[Path, typer.Argument(metavar="FOLDER", help="A run or comparison folder.")],
     out: Annotated[
-        Path | None, typer.Option(help="Where to write it (default: FOLDER/report.html).")
+        Path | None,
+        typer.Option(metavar="FILE", help="Where to write it. Default: FOLDER/report.html."),
     ] = None,
+    reference: Reference = None,
 ) -> None:
-    """Turn a run or comparison folder into report.html: one self-contained file."""
+    """Turn a run or comparison folder into report.html: one self-contained file.
+    With --reference, the options are compared with another of them."""
     from sim.workflows.comparison import load_results
 
-    try:
-        path = load_results(folder).report(out)
-    except SimError as error:
-        raise _fail(error) from None
-    console.print(f"Report: [bold]{path}[/bold]")
+    path = load_results(folder).report(out, reference=reference)
+    _where("Report:", path)
+
+
+def _where(text: str, path: Path) -> None:
+    """Where something was written: the path whole on one line, for copying."""
+    console.print(f"{text} [bold]{path}[/bold]", soft_wrap=True)
 
 
 def _print_outcomes(result) -> None:
@@ -272,11 +329,11 @@ def _print_outcomes(result) -> None:
 
     n = result.result.replications
     title = "Main outcomes" + (f": mean (5-95% range) of {n:,} replications" if n > 1 else "")
-    _print_table(title, headline(result.summary, result.phases))
+    console.print(cli_tables.text_table(title, headline(result.summary, result.phases)))
     if len(result.differences):
         reference = result.differences["reference"].iloc[0]
         title = f"Difference from {reference}, paired by replication: mean (5-95% range)"
-        _print_table(title, difference_headline(result.summary, reference))
+        console.print(cli_tables.text_table(title, difference_headline(result.summary, reference)))
     reached = result.manifest.get("precision_reached") or {}
     if reached:
         worst = max(reached, key=reached.get)
@@ -284,17 +341,7 @@ def _print_outcomes(result) -> None:
             f"{n:,} replications; widest 95% confidence interval: {worst} "
             f"+/- {reached[worst]:.2%} of its mean"
         )
-    console.print(f"Results in [bold]{result.out}[/bold]")
-
-
-def _print_table(title: str, cells) -> None:
-    table = Table(title=title, title_justify="left")
-    table.add_column("Outcome")
-    for name in cells.columns:
-        table.add_column(str(name), justify="right")
-    for label, row in cells.iterrows():
-        table.add_row(str(label), *(str(v) for v in row))
-    console.print(table)
+    _where("Results in", result.out)
 
 
 class _progress:
@@ -331,54 +378,61 @@ class _progress:
         self.bar.stop()
 
 
-ExperimentFile = Annotated[Path, typer.Argument(help="Experiment YAML file.")]
-Samples = Annotated[int, typer.Option(help="Points in the design (base samples for Sobol).", min=1)]
-SweepReplications = Annotated[
-    int | None,
-    typer.Option(
-        "--replications", "-n", help="Replications per sample (default: the file's).", min=1
-    ),
-]
-SweepSeed = Annotated[int | None, typer.Option(help="Seed (default: the file's).", min=0)]
+# --- exploring an experiment -------------------------------------------------------------------
 
 
-@app.command()
+@_command()
 def sweep(
     experiment: ExperimentFile,
-    design: Annotated[
-        str, typer.Option(help="lhs, sobol (a Sobol sequence) or factorial.")
-    ] = "lhs",
+    design: DesignOption = Design.lhs,
     samples: Samples = 100,
-    levels: Annotated[int, typer.Option(help="Levels per input (factorial).", min=2)] = 3,
-    replications: SweepReplications = None,
-    seed: SweepSeed = None,
-    executor: Executor = "processes",
+    levels: Annotated[
+        int,
+        typer.Option(
+            parser=whole_number(2), metavar="N", help="Levels per input, with --design factorial."
+        ),
+    ] = 3,
+    replications: SampleReplications = None,
+    seed: FileSeed = None,
+    executor: Executor = ExecutorName.processes,
     workers: Workers = None,
     scheduler: Scheduler = None,
     out: Out = None,
     resume: Resume = None,
     formats: Formats = "png,svg",
 ) -> None:
-    """Run every option across a designed set of futures and levers (experiments and
-    outcomes tables, in CSV and Parquet)."""
+    """Run every option across a designed set of futures and levers.
+
+    Writes the experiments and outcomes tables, in CSV and Parquet.
+    """
     from sim.workflows import explore
 
-    _explore(explore.sweep, experiment, design=design, samples=samples, levels=levels,
-             replications=replications, seed=seed, executor=executor, workers=workers,
-             scheduler=scheduler, out=out, resume=resume, formats=formats)  # fmt: skip
+    expect_kind("experiment", experiment)
+    if design == Design.sobol:
+        _balanced(samples)
+    with _progress() as progress:
+        result = explore.sweep(experiment, design=design.value, samples=samples, levels=levels,
+                               replications=replications, seed=seed, executor=executor.value,
+                               workers=workers, scheduler=scheduler, out=out, resume=resume,
+                               formats=formats, progress=progress)  # fmt: skip
+    _print_exploration(result)
+    _where("Results in", result.out)
 
 
-@app.command()
+@_command()
 def sensitivity(
     experiment: ExperimentFile,
-    method: Annotated[str, typer.Option(help="sobol or morris.")] = "sobol",
+    method: MethodOption = Method.sobol,
     outcome: Annotated[
-        list[str] | None, typer.Option(help="Outcome(s) to analyse (default: all declared).")
+        list[str] | None,
+        typer.Option(
+            metavar="NAME", help="Outcome to analyse (repeatable). Default: all those declared."
+        ),
     ] = None,
-    samples: Samples = 64,
-    replications: SweepReplications = None,
-    seed: SweepSeed = None,
-    executor: Executor = "processes",
+    samples: BaseSamples = 64,
+    replications: SampleReplications = None,
+    seed: FileSeed = None,
+    executor: Executor = ExecutorName.processes,
     workers: Workers = None,
     scheduler: Scheduler = None,
     out: Out = None,
@@ -388,47 +442,72 @@ def sensitivity(
     """Sensitivity indices (SALib) of each outcome for each option, over time, and a tornado."""
     from sim.workflows import explore
 
-    if method not in ("sobol", "morris"):
-        raise _fail(ValueError(f"--method: unknown method {method!r}; sobol or morris"))
-    _explore(explore.sensitivity, experiment, method=method, outcomes=outcome, samples=samples,
-             replications=replications, seed=seed, executor=executor, workers=workers,
-             scheduler=scheduler, out=out, resume=resume, formats=formats)  # fmt: skip
+    expect_kind("experiment", experiment)
+    if method == Method.sobol:
+        _balanced(samples)
+    with _progress() as progress:
+        result = explore.sensitivity(experiment, method=method.value, outcomes=outcome,
+                                     samples=samples, replications=replications, seed=seed,
+                                     executor=executor.value, workers=workers,
+                                     scheduler=scheduler, out=out, resume=resume,
+                                     formats=formats, progress=progress)  # fmt: skip
+    _print_exploration(result)
+    indices = result.tables["indices"]
+    console.print(cli_tables.indices_table(indices, method.value))
+    for note in cli_tables.indices_notes(indices, method.value, samples):
+        console.print(f"Note: {note}")
+    _where(f"All {len(indices):,} indices, with their confidence intervals, in",
+           result.out / "indices.csv")  # fmt: skip
+    _where("Results in", result.out)
 
 
-@app.command()
+@_command()
 def robustness(
     experiment: ExperimentFile,
-    design: Annotated[str, typer.Option(help="lhs, sobol or factorial.")] = "lhs",
+    design: DesignOption = Design.lhs,
     samples: Samples = 100,
-    replications: SweepReplications = None,
-    seed: SweepSeed = None,
-    executor: Executor = "processes",
+    replications: SampleReplications = None,
+    seed: FileSeed = None,
+    executor: Executor = ExecutorName.processes,
     workers: Workers = None,
     scheduler: Scheduler = None,
     out: Out = None,
     resume: Resume = None,
     formats: Formats = "png,svg",
 ) -> None:
-    """Regret of each option across futures, the share meeting the thresholds, and the
-    ranges of the uncertainties that make each option fail."""
+    """Regret of each option across futures, and the share of futures meeting the thresholds.
+
+    Also finds the ranges of the uncertainties that make each option fail (rules.csv).
+    """
     from sim.workflows import explore
 
-    _explore(explore.robustness, experiment, design=design, samples=samples,
-             replications=replications, seed=seed, executor=executor, workers=workers,
-             scheduler=scheduler, out=out, resume=resume, formats=formats)  # fmt: skip
+    expect_kind("experiment", experiment)
+    if design == Design.sobol:
+        _balanced(samples)
+    with _progress() as progress:
+        result = explore.robustness(experiment, design=design.value, samples=samples,
+                                    replications=replications, seed=seed,
+                                    executor=executor.value, workers=workers,
+                                    scheduler=scheduler, out=out, resume=resume,
+                                    formats=formats, progress=progress)  # fmt: skip
+    _print_exploration(result)
+    satisficing, regret = result.tables["satisficing"], result.tables["regret_summary"]
+    if not satisficing.empty:
+        console.print(cli_tables.satisficing_table(satisficing, result.experiment.thresholds))
+    if not regret.empty:
+        console.print(cli_tables.regret_table(regret))
+    _where("Results in", result.out)
 
 
-def _explore(run, experiment: Path, formats: str, **options) -> None:
-    wanted = _formats(formats)
-    if options.get("design") not in (None, "lhs", "sobol", "factorial"):
-        raise _fail(ValueError(f"--design: unknown design {options['design']!r}"))
-    try:
-        with _progress() as progress:
-            result = run(experiment, formats=wanted, progress=progress, **options)
-    except SimError as error:
-        raise _fail(error) from None
-    except KeyboardInterrupt as stop:
-        raise _interrupted(stop, "tasks") from None
+def _balanced(samples: int) -> None:
+    if samples & (samples - 1):
+        power = 2 ** round(math.log2(samples))
+        _note(f"--samples {samples} is not a power of 2: a Sobol sample is evenly spread only "
+              f"at powers of 2 (--samples {power}, for example)")  # fmt: skip
+
+
+def _print_exploration(result) -> None:
+    """Failed runs, and the notes of the exploration."""
     failures = result.sweep.failures
     if len(failures):
         console.print(f"[bold]{len(failures)} run(s) failed[/bold] (see failures.csv):")
@@ -438,53 +517,50 @@ def _explore(run, experiment: Path, formats: str, **options) -> None:
             console.print(f"  and {len(failures) - 5} more")
     for note in result.notes:
         console.print(note)
-    for name in ("satisficing", "regret_summary", "indices"):
-        frame = result.tables.get(name)
-        if frame is not None and not frame.empty:
-            console.print(f"[bold]{name}[/bold]")
-            console.print(frame.round(3).to_string(index=False))
-    console.print(f"Results in [bold]{result.out}[/bold]")
 
 
-@app.command()
+# --- history -----------------------------------------------------------------------------------
+
+
+@_command()
 def backtest(
-    scenario: Annotated[Path, typer.Argument(help="Historical scenario YAML file.")],
-    observed: Annotated[Path, typer.Option(help="CSV of observed figures: date, us_troops.")],
+    scenario: Annotated[
+        Path, typer.Argument(metavar="SCENARIO", help="Historical scenario YAML file.")
+    ],
+    observed: Annotated[
+        Path, typer.Option(metavar="CSV", help="Observed figures: columns date and us_troops.")
+    ],
     overrides: Overrides = None,
-    replications: Annotated[int, typer.Option("--replications", "-n", min=1)] = 100,
+    replications: BacktestReplications = 100,
     seed: Seed = 0,
     moment: Annotated[
         list[float] | None,
-        typer.Option(help="Also time when the force first falls below this many (repeatable)."),
+        typer.Option(
+            metavar="TROOPS",
+            help="Also time when the force first falls below this many (repeatable).",
+        ),
     ] = None,
-    executor: Executor = "processes",
+    executor: Executor = ExecutorName.processes,
     workers: Workers = None,
     out: Out = None,
     formats: Formats = "png,svg",
 ) -> None:
-    """Compare the model's cap count with observed figures: MAPE, largest error, share of
-    points inside the 90% band, timing of key moments, and an overlay chart."""
+    """Compare the model's cap count with observed figures.
+
+    Reports the MAPE, the largest error, the share of observed points inside the model's 90%
+    band, the timing of key moments, and draws an overlay chart.
+    """
     from sim.analysis.backtest import default_levels
     from sim.workflows.backtest import read_observed, run_backtest, write_backtest
 
-    wanted = _formats(formats)
-    try:
-        levels = sorted({*(moment or []), *default_levels(read_observed(observed))}, reverse=True)
-        with _progress() as progress:
-            result = run_backtest(
-                scenario,
-                observed,
-                replications=replications,
-                seed=seed,
-                overrides=overrides or [],
-                levels=levels,
-                executor=executor,
-                workers=workers,
-                progress=progress,
-            )
-        folder = write_backtest(result, out, wanted)
-    except SimError as error:
-        raise _fail(error) from None
+    expect_kind("scenario", scenario)
+    levels = sorted({*(moment or []), *default_levels(read_observed(observed))}, reverse=True)
+    with _progress() as progress:
+        result = run_backtest(scenario, observed, replications=replications, seed=seed,
+                              overrides=overrides or [], levels=levels,
+                              executor=executor.value, workers=workers,
+                              progress=progress)  # fmt: skip
+    folder = write_backtest(result, out, formats)
     m = result.metrics
     worst = m["largest_error"]
     console.print(
@@ -512,65 +588,58 @@ def backtest(
             f"  first below {row['level']:,.0f}: observed {_day(row['observed_date'])}, "
             f"model {_day(row['model_date'])} ({days})"
         )
-    console.print(f"Results in [bold]{folder}[/bold]")
+    _where("Results in", folder)
 
 
-@app.command()
+@_command()
 def calibrate(
-    calibration: Annotated[Path, typer.Argument(help="Calibration YAML file.")],
-    samples: Annotated[int | None, typer.Option(help="Candidates to try.", min=2)] = None,
-    replications: Annotated[int | None, typer.Option("--replications", "-n", min=1)] = None,
-    seed: SweepSeed = None,
-    executor: Executor = "processes",
+    calibration: Annotated[
+        Path, typer.Argument(metavar="CALIBRATION", help="Calibration YAML file.")
+    ],
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            parser=whole_number(2),
+            metavar="N",
+            help="Candidates to try. Default: the calibration file's.",
+        ),
+    ] = None,
+    replications: CandidateReplications = None,
+    seed: FileSeed = None,
+    executor: Executor = ExecutorName.processes,
     workers: Workers = None,
     out: Out = None,
     formats: Formats = "png,svg",
 ) -> None:
-    """Fit a declared set of free parameters to one episode, write them as a scenario file
-    to extend, and backtest the other episode with them (out of sample)."""
+    """Fit a declared set of free parameters to one episode, and check them on another.
+
+    Writes the fitted values as a scenario file to extend, and backtests the other episode
+    with them (out of sample).
+    """
     from sim.workflows.calibrate import calibrate as run_calibration
 
-    wanted = _formats(formats)
-    try:
-        with _progress() as progress:
-            folder, table, metrics = run_calibration(
-                calibration,
-                samples=samples,
-                replications=replications,
-                seed=seed,
-                executor=executor,
-                workers=workers,
-                out=out,
-                formats=wanted,
-                progress=progress,
-            )
-    except SimError as error:
-        raise _fail(error) from None
-    best = table.loc[table["mape_percent"].idxmin()]
-    console.print(table.round(3).to_string(index=False))
+    expect_kind("calibration", calibration)
+    with _progress() as progress:
+        folder, table, metrics = run_calibration(calibration, samples=samples,
+                                                 replications=replications, seed=seed,
+                                                 executor=executor.value, workers=workers,
+                                                 out=out, formats=formats,
+                                                 progress=progress)  # fmt: skip
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    console.print(cli_tables.candidates_table(table, manifest["replications"]))
+    best = table.loc[table["mape_percent"].idxmin(), "candidate"]
 
     def scored(m: dict) -> str:
         return f"MAPE {m['mape_percent']:.1f}%, {m['share_inside_90']:.0%} inside the 90% band"
 
-    console.print(f"Best candidate {int(best['candidate'])}, fitted: {scored(metrics['fit'])}")
-    console.print(f"The fitted episode as written, for comparison: {scored(metrics['as_written'])}")
+    console.print(f"Best candidate: {int(best)}. Its values, backtested again with more "
+                  "replications than the candidates had (so its MAPE differs from the "
+                  "table's):")  # fmt: skip
+    console.print(f"  Fitted episode: {scored(metrics['fit'])}")
+    console.print(f"  The episode as written, for comparison: {scored(metrics['as_written'])}")
     if "check" in metrics:
-        console.print(f"Out of sample: {scored(metrics['check'])}")
-    console.print(f"Calibrated values: [bold]{folder / 'calibrated.yaml'}[/bold]")
-
-
-def _formats(formats: str) -> list[str]:
-    """``--format``: the chart formats asked for; ``none``: no charts (an empty list)."""
-    from sim.plots.formats import FORMATS
-
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    if wanted == ["none"]:
-        return []
-    bad = [f for f in wanted if f not in FORMATS]
-    if bad or not wanted:
-        raise _fail(ValueError(f"--format: unknown format {', '.join(bad) or '(none given)'}; "
-                               f"choose from {', '.join(FORMATS)}, or none"))  # fmt: skip
-    return wanted
+        console.print(f"  Out of sample: {scored(metrics['check'])}")
+    _where("Calibrated values:", folder / "calibrated.yaml")
 
 
 def pd_isna(value: object) -> bool:
@@ -581,18 +650,19 @@ def _day(value: object) -> str:
     return "never" if pd_isna(value) else str(value)[:10]
 
 
-@app.command()
+# --- scenario files ------------------------------------------------------------------------------
+
+
+@_command()
 def validate(
-    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    scenario: Annotated[Path, typer.Argument(metavar="SCENARIO", help="Scenario YAML file.")],
     overrides: Overrides = None,
 ) -> None:
     """Check a scenario file and report the first problem with its file, line and key."""
     from sim.scenario import load_scenario
 
-    try:
-        s = load_scenario(scenario, overrides or [])
-    except SimError as error:
-        raise _fail(error) from None
+    expect_kind("scenario", scenario)
+    s = load_scenario(scenario, overrides or [])
     phases = len(s.policy.phases)
     typer.echo(
         f"{scenario}: valid scenario '{s.name}' ({len(s.unit_types)} unit types, "
@@ -600,9 +670,11 @@ def validate(
     )
 
 
-@app.command()
+@_command()
 def schema(
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Write to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of scenario files (for editor completion and checking)."""
     from sim.scenario.jsonschema import scenario_json_schema

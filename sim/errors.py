@@ -13,13 +13,10 @@ class SimError(Exception):
     """Base class for mistakes a user can make; never raised for bugs."""
 
 
-class ScenarioError(SimError):
-    """A scenario file (or an override of it) is not a valid scenario.
-
-    Carries where the problem is: ``file`` (a path, or ``"--set"`` for an override),
+class _Located:
+    """A message with where it applies: ``file`` (a path, or ``"--set"`` for an override),
     ``line`` (1-based, ``None`` when no line applies) and ``key`` (the dotted path of the
-    offending key, ``None`` for problems of the whole file such as bad YAML).
-    """
+    key, ``None`` for the whole file); it reads ``file:line: key: message``."""
 
     def __init__(
         self,
@@ -30,38 +27,34 @@ class ScenarioError(SimError):
         key: str | None = None,
         more: int = 0,
     ) -> None:
+        self.message = " ".join(str(message).split())  # one line
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.key = key
         self.more = more
-        _locate(self, message, file, line, key)
         super().__init__(self.__str__())
 
     def __str__(self) -> str:
-        text = _located(self.file, self.line, self.key, self.message)
+        where = self.file or "<scenario>"
+        if self.line is not None:
+            where += f":{self.line}"
+        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
         if self.more:
             text += f" (and {self.more} more problem{'s' if self.more > 1 else ''})"
         return text
 
 
-class ScenarioWarning(UserWarning):
+class ScenarioError(_Located, SimError):
+    """A scenario file (or an override of it) is not a valid scenario, at ``file``,
+    ``line`` and ``key``; ``more`` counts the other problems found with it."""
+
+
+class ScenarioWarning(_Located, UserWarning):
     """A valid scenario that will not do what it says (a target whole units cannot meet).
 
     Issued with ``warnings.warn`` when the scenario is loaded, and kept on the scenario
-    (``Scenario.warnings``). Carries ``file``, ``line`` and ``key`` as ``ScenarioError`` does,
-    and reads the same: ``file:line: key: message``.
+    (``Scenario.warnings``). Located and read as ``ScenarioError`` is.
     """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        file: str | Path | None = None,
-        line: int | None = None,
-        key: str | None = None,
-    ) -> None:
-        _locate(self, message, file, line, key)
-        super().__init__(self.__str__())
-
-    def __str__(self) -> str:
-        return _located(self.file, self.line, self.key, self.message)
 
 
 class ChartWarning(UserWarning):
@@ -70,24 +63,6 @@ class ChartWarning(UserWarning):
     Issued by the run once its tables and manifest are written; reads as one line: which
     charts, why, and how to draw them again.
     """
-
-
-def _locate(
-    target: object, message: str, file: str | Path | None, line: int | None, key: str | None
-) -> None:
-    """Set where a problem is, and its message as one line, on an error or a warning."""
-    target.message = " ".join(str(message).split())  # type: ignore[attr-defined]
-    target.file = str(file) if file is not None else None  # type: ignore[attr-defined]
-    target.line = line  # type: ignore[attr-defined]
-    target.key = key  # type: ignore[attr-defined]
-
-
-def _located(file: str | None, line: int | None, key: str | None, message: str) -> str:
-    """``file:line: key: message``, leaving out what is not known."""
-    where = file or "<scenario>"
-    if line is not None:
-        where += f":{line}"
-    return f"{where}: {key}: {message}" if key else f"{where}: {message}"
 
 
 class AnalysisError(SimError, ValueError):

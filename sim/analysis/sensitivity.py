@@ -7,11 +7,19 @@ scheme, Morris elementary effects) and SciPy (Sobol sequences); what SALib does 
 failed runs, is handled here: a run that failed or gave no value removes the whole group
 its estimator needs (a Saltelli block of d + 2 rows, a Morris trajectory of d + 1 rows),
 and how many were removed is reported next to the indices.
+
+SALib and SciPy warn as they go about two things expected here, and those warnings are
+silenced: an outcome that is the same in every run (SALib divides by its zero spread, and
+gives indices of 0) and a Sobol sample whose size is not a power of 2 (its points are then
+less evenly spread). Whoever shows the indices says so in words (``sim sensitivity`` does).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +29,15 @@ from sim.errors import AnalysisError
 
 DESIGNS = ("lhs", "sobol", "factorial")
 METHODS = ("sobol", "morris")
+
+
+@contextlib.contextmanager
+def _quietly() -> Iterator[None]:
+    """Without SALib's and SciPy's warnings of a constant outcome or an unbalanced sample."""
+    with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
+        warnings.filterwarnings("ignore", "The balance properties of Sobol", UserWarning)
+        warnings.filterwarnings("ignore", "Constant values encountered", UserWarning)
+        yield
 
 
 def _problem(d: int, names: list[str] | None = None) -> dict:
@@ -40,7 +57,8 @@ def design(kind: str, d: int, samples: int, seed: int = 0, levels: int = 3) -> n
     if kind == "sobol":
         from scipy.stats import qmc
 
-        return qmc.Sobol(d, scramble=True, seed=seed).random(samples)
+        with _quietly():
+            return qmc.Sobol(d, scramble=True, seed=seed).random(samples)
     if kind == "factorial":
         grid = [(i + 0.5) / levels for i in range(levels)]
         return np.array(list(itertools.product(grid, repeat=d)), dtype=float)
@@ -52,7 +70,8 @@ def method_design(method: str, d: int, samples: int, seed: int = 0, levels: int 
     if method == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(_problem(d), samples, calc_second_order=False, seed=seed)
+        with _quietly():
+            return sobol.sample(_problem(d), samples, calc_second_order=False, seed=seed)
     if method == "morris":
         from SALib.sample import morris
 
@@ -93,8 +112,9 @@ def sobol_indices(
 
     d = len(names)
     rows, failed, dropped = _keep_whole_groups(np.asarray(y, float), d + 2)
-    res = sobol.analyze(_problem(d, names), np.asarray(y, float)[rows], calc_second_order=False,
-                        conf_level=conf, seed=seed)  # fmt: skip
+    with _quietly():
+        res = sobol.analyze(_problem(d, names), np.asarray(y, float)[rows],
+                            calc_second_order=False, conf_level=conf, seed=seed)  # fmt: skip
     table = pd.DataFrame({
         "input": names, "S1": res["S1"], "S1_conf": res["S1_conf"],
         "ST": res["ST"], "ST_conf": res["ST_conf"],
@@ -110,8 +130,9 @@ def morris_indices(
 
     d = len(names)
     rows, failed, dropped = _keep_whole_groups(np.asarray(y, float), d + 1)
-    res = morris.analyze(_problem(d, names), np.asarray(x, float)[rows],
-                         np.asarray(y, float)[rows], num_levels=levels, seed=seed)  # fmt: skip
+    with _quietly():
+        res = morris.analyze(_problem(d, names), np.asarray(x, float)[rows],
+                             np.asarray(y, float)[rows], num_levels=levels, seed=seed)  # fmt: skip
     table = pd.DataFrame({
         "input": names, "mu": res["mu"], "mu_star": res["mu_star"],
         "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"],

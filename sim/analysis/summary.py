@@ -1,24 +1,15 @@
-"""Headline outcomes across replications, as short text tables: pure functions on DataFrames."""
+"""Headline outcomes across replications, as short text tables: pure functions on DataFrames.
+
+The rows are the headline outcomes of the registry (:data:`sim.scenario.outcomes.HEADLINE`)
+and each phase's targets, named by their headings and shown in their units.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from sim.scenario.outcomes import HEADLINE, outcome_info, phase_of
 from sim.scenario.schema import slug
-
-HEADLINE = {
-    "peak_cap_count": "Peak cap count (people)",
-    "mean_cap_count": "Mean cap count (people)",
-    "peak_boots_on_ground": "Peak boots on the ground (people)",
-    "people_flown": "People flown in or out",
-    "days_over_cap": "Days over the cap",
-    "adviser_days": "Adviser-days delivered",
-    "attacks": "Attacks",
-    "casualties": "Casualties",
-    "total_cost_usd": "Total cost (US$ million)",
-    "zero_on": "Force reaches zero on",
-}
-SCALE = {"total_cost_usd": 1e-6}
 
 
 def headline(summary: pd.DataFrame, phases: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -36,7 +27,7 @@ def headline(summary: pd.DataFrame, phases: pd.DataFrame | None = None) -> pd.Da
     table = {}
     for name, group in summary.groupby("scenario", sort=False):
         table[name] = {
-            _label(c): "" if _foreign(c, has, name) else _cell(group[c], SCALE.get(c, 1.0))
+            outcome_info(c).heading: "" if _foreign(c, has, name) else _cell(group[c], c)
             for c in columns
         }
     return pd.DataFrame(table)
@@ -52,43 +43,36 @@ def difference_headline(summary: pd.DataFrame, reference: str) -> pd.DataFrame:
             continue
         paired = group.set_index("replication")[numeric].sub(base)
         table[f"{name} - {reference}"] = {
-            _label(c): _cell(paired[c], SCALE.get(c, 1.0))
-            for c in numeric
-            if paired[c].notna().any()
+            outcome_info(c).heading: _cell(paired[c], c) for c in numeric if paired[c].notna().any()
         }
     return pd.DataFrame(table).fillna("")
 
 
 def _columns(summary: pd.DataFrame) -> list[str]:
+    """Headline columns, then each phase's: its dates, and its numbers where there are any."""
     phase_cols = [
         c for c in summary.columns
-        if c.endswith("_met_on") or (c.endswith("_days_late") and summary[c].notna().any())
+        if phase_of(c) is not None
+        and (not outcome_info(c).numeric or summary[c].notna().any())
     ]  # fmt: skip
     return [c for c in HEADLINE if c in summary.columns] + phase_cols
 
 
 def _foreign(column: str, has: dict | None, scenario: str) -> bool:
     """A phase column of a phase this scenario does not have."""
-    if has is None or column in HEADLINE:
+    phase = phase_of(column)
+    if has is None or phase is None:
         return False
-    slug = column.removesuffix("_met_on").removesuffix("_days_late")
-    return slug not in has.get(scenario, set())
+    return phase not in has.get(scenario, set())
 
 
-def _label(column: str) -> str:
-    if column in HEADLINE:
-        return HEADLINE[column]
-    if column.endswith("_met_on"):
-        return f"Targets met: {column.removesuffix('_met_on').replace('_', ' ')}"
-    return f"Days late: {column.removesuffix('_days_late').replace('_', ' ')}"
-
-
-def _cell(values: pd.Series, scale: float) -> str:
+def _cell(values: pd.Series, column: str) -> str:
+    """The median date, or the mean number (5-95% range) in the outcome's unit."""
     if pd.api.types.is_datetime64_any_dtype(values):
         if values.isna().mean() > 0.5:
             return "never"
         return f"{values.dropna().sort_values().iloc[len(values.dropna()) // 2]:%Y-%m-%d}"
-    numbers = pd.to_numeric(values, errors="coerce").dropna() * scale
+    numbers = pd.to_numeric(values, errors="coerce").dropna() * outcome_info(column).scale
     if numbers.empty:
         return "n/a"
     mean = numbers.mean()

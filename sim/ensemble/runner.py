@@ -7,8 +7,9 @@ so memory does not grow with the number of replications. Nothing depends on the 
 which batches finish, so the numbers are the same for any executor and number of workers.
 
 With ``precision``, replications are added in rounds until the 95% confidence interval of
-each headline outcome's mean is within ``precision`` of the mean (or ``max_replications``
-is reached); rounds have a fixed size so where it stops does not depend on the workers.
+the mean of each outcome in ``sim.scenario.outcomes.PRECISE`` is within ``precision`` of
+the mean (or ``max_replications`` is reached); rounds have a fixed size so where it stops
+does not depend on the workers.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.statistics import HEADLINE, precision_reached
 from sim.ensemble.aggregate import QUANTILES, Histograms
 from sim.ensemble.checkpoint import iter_batches, save_batch
 from sim.ensemble.executors import Executor
+from sim.ensemble.precision import precision_reached
 from sim.ensemble.worker import MEASURES, BatchResult, run_batch, run_one
 from sim.results.tables import dates, events_table, timeseries_table
 from sim.scenario.schema import Scenario
@@ -232,7 +233,7 @@ class Ensemble:
         summary = self.summary()
         if below is not None:
             summary = summary[summary["replication"] < below]
-        return precision_reached(summary, self.plan.precision, HEADLINE)
+        return precision_reached(summary)
 
     def summary(self) -> pd.DataFrame:
         frames = [pd.DataFrame(a.rows) for a in self.aggregates if a.rows]

@@ -4,7 +4,8 @@
 fan charts of an ensemble's daily bands; ``outcomes`` the charts of its outcomes and
 paired differences; ``sensitivity`` and ``robustness`` the charts of an exploration (what
 drives the outcomes; regret and where options fail). They share ``frames`` (picking rows
-out of the tables) and ``style`` (the house look).
+out of the tables), ``style`` (the house look), ``placement`` (labels that never overprint
+one another) and ``labels`` (an exploration's inputs in words).
 
 >>> from sim.plots import composition, save
 >>> save(composition(run.timeseries, phases), "charts/composition", formats=("png",))
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from sim.plots.backtest import backtest_chart
     from sim.plots.charts import FORMATS, MEASURES, composition, movements, save, total_vs_cap
     from sim.plots.fans import composition_fan, total_fan
+    from sim.plots.labels import input_label, input_labels
     from sim.plots.outcomes import (
         HEADLINE_OUTCOMES,
         OUTCOMES,
@@ -49,6 +51,8 @@ _HOME = {
     "composition_fan": "sim.plots.fans",
     "difference_chart": "sim.plots.outcomes",
     "discovered_boxes": "sim.plots.robustness",
+    "input_label": "sim.plots.labels",
+    "input_labels": "sim.plots.labels",
     "movements": "sim.plots.charts",
     "outcome_distributions": "sim.plots.outcomes",
     "outcome_scatter": "sim.plots.sensitivity",
@@ -84,6 +88,8 @@ __all__ = [
     "composition_fan",
     "difference_chart",
     "discovered_boxes",
+    "input_label",
+    "input_labels",
     "movements",
     "outcome_distributions",
     "outcome_scatter",

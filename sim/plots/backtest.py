@@ -6,15 +6,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.plots.frames import footer_or, phases_of, title_or
-from sim.plots.style import (
-    LINES,
-    decorate,
-    finish,
-    mark_phases,
-    new_figure,
-    style_context,
-    to_datenum,
-)
+from sim.plots.placement import finish, mark_phases
+from sim.plots.style import LINES, decorate, new_figure, style_context, to_datenum
 
 OBSERVED = {"marker": "o", "markersize": 6, "color": "#000000", "markerfacecolor": "white",
             "markeredgewidth": 1.6, "linestyle": "none", "zorder": 6}  # fmt: skip
@@ -30,7 +23,8 @@ def backtest_chart(
     footer: str | None = None,
 ) -> Figure:
     """The model's median total cap count and its 90% band, the observed figures as
-    points, and the announcements (the phases' starts) as dashed lines.
+    points, the announcements (the phases' starts) as dashed lines and their deadlines as
+    dotted ones, each named (see :func:`sim.plots.placement.mark_phases`).
 
     ``band``: date, q05, q50, q95 (the total cap count across replications);
     ``observed``: date, us_troops.
@@ -59,7 +53,7 @@ def backtest_chart(
             ax,
             title=title_or(title, f"Model against history: {scenario}"),
             subtitle="Cap count (what official figures count); dashed lines mark the "
-            "announcements the scenario is written from",
+            "announcements the scenario is written from, dotted lines their deadlines",
             ylabel="People (cap count)",
             footer=footer_or(footer, f"Sources: sim model runs, scenario {scenario}; observed "
                              "figures from seeds/data (press reports of official statements)"),

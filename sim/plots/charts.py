@@ -40,14 +40,13 @@ from sim.plots.frames import (
     run_source,
     title_or,
 )
+from sim.plots.placement import LABEL_BOX, finish, mark_phases, top_label
 from sim.plots.style import (
     GAP_SHADE,
     LINES,
     REFERENCE_LINE,
     decorate,
     fill_kwargs,
-    finish,
-    mark_phases,
     new_figure,
     role_label,
     role_styles,
@@ -234,6 +233,7 @@ def total_vs_cap(
         )
         draw_cap(ax, phases, dates[0], dates[-1])
         ax.set_xlim(x[0], x[-1])
+        ax.set_ylim(bottom=0)  # counts of people: from zero, so heights compare
         subtitle = "People at the end of each day, all roles"
         if n > 1:
             subtitle += f"; lines are medians of {n} replications, bands 5–95%"
@@ -285,11 +285,10 @@ def movements(
         ax.set_xlim(left[0] - 1.5, left[-1] + 7.5)
         ax.use_sticky_edges = False  # zero-height bars would pin the y limits to the data
         ax.margins(y=0.08)
-        box = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.8}
         start = left[0] - 0.5
-        where = ax.get_xaxis_transform()
-        arrows = ax.text(start, 1.0, "▲ Arrivals", transform=where, va="top", bbox=box)
-        ax.text(start, 0.0, "▼ Departures", transform=where, va="bottom", bbox=box)
+        arrows = top_label(ax, start, "▲ Arrivals", fontsize=9, color="black")
+        ax.text(start, 0.0, " ▼ Departures", transform=ax.get_xaxis_transform(), va="bottom",
+                bbox=LABEL_BOX)  # fmt: skip
         subtitle = "People arriving and leaving per week (Monday to Sunday), by role"
         subtitle += _part_weeks(first, last)
         if n > 1:

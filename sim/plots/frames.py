@@ -7,8 +7,9 @@ modules (:mod:`sim.plots.charts`, :mod:`sim.plots.fans`, :mod:`sim.plots.outcome
 these; the house look itself lives in :mod:`sim.plots.style`.
 
 The exploration charts (:mod:`sim.plots.sensitivity`, :mod:`sim.plots.robustness`) also
-share the names and units of outcomes (:data:`OUTCOMES`) and inputs, numbers written for
-labels and ticks, and checks that a table holds the rows and columns asked for.
+share the names and units of outcomes (from the registry, :mod:`sim.scenario.outcomes`)
+and inputs, numbers written for labels and ticks, and checks that a table holds the rows
+and columns asked for.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.plots.style import FEW_TICKS, LINES, role_label, to_datenum
+from sim.scenario.outcomes import outcome_info
 
 __all__ = [
     "MEASURES",
-    "OUTCOMES",
     "amount_text",
     "amount_ticks",
     "axis_text",
@@ -49,24 +50,6 @@ __all__ = [
 ]
 
 MEASURES = {"cap_count": "cap count", "boots_on_ground": "boots on the ground"}
-# Outcome column -> (name on the chart, unit, factor from the table's unit to the chart's).
-OUTCOMES: dict[str, tuple[str, str, float]] = {
-    "total_cost_usd": ("Total cost", "US$ million", 1e-6),
-    "troop_cost_usd": ("Troop cost", "US$ million", 1e-6),
-    "base_cost_usd": ("Base cost", "US$ million", 1e-6),
-    "mean_cap_count": ("Mean cap count", "people", 1.0),
-    "peak_cap_count": ("Peak cap count", "people", 1.0),
-    "final_cap_count": ("Final cap count", "people", 1.0),
-    "mean_boots_on_ground": ("Mean boots on the ground", "people", 1.0),
-    "peak_boots_on_ground": ("Peak boots on the ground", "people", 1.0),
-    "adviser_days": ("Adviser-days delivered", "person-days", 1.0),
-    "exposed_person_days": ("Exposure: people in the country", "person-days", 1.0),
-    "people_flown": ("People flown in or out", "people", 1.0),
-    "casualties": ("Casualties", "count", 1.0),
-    "attacks": ("Attacks", "count", 1.0),
-    "days_over_cap": ("Days over the cap", "days", 1.0),
-    "shortfalls": ("Planning shortfalls", "count", 1.0),
-}
 
 
 def check_measure(measure: str) -> None:
@@ -173,22 +156,16 @@ def draw_cap(ax: Axes, phases: pd.DataFrame | None, first: object, last: object)
 
 
 def describe_outcome(column: str) -> tuple[str, str, float]:
-    """(name on the chart, unit, factor from the table's unit to the chart's)."""
-    if column in OUTCOMES:
-        return OUTCOMES[column]
-    if column == "cap_count_p90":  # the monthly outcome of sim.workflows.explore.sensitivity
-        return "90th-percentile cap count", "people", 1.0
-    label = role_label(column.removesuffix("_usd"))
-    for test, unit, scale in (
-        (column.endswith("_usd"), "US$ million", 1e-6),
-        ("person_days" in column or column.endswith("adviser_days"), "person-days", 1.0),
-        (column.endswith("_days") or column.endswith("_days_late"), "days", 1.0),
-        ("cap_count" in column or "boots_on_ground" in column, "people", 1.0),
-        (column in ("casualties", "attacks") or column.endswith("_count"), "count", 1.0),
-    ):
-        if test:
-            return label, unit, scale
-    return label, "", 1.0
+    """(name on the chart, unit, factor from the table's unit to the chart's).
+
+    From the registry of outcomes; a column it does not know (one of the user's own) is
+    named in words, without a unit.
+    """
+    try:
+        outcome = outcome_info(column)
+    except KeyError:
+        return role_label(column), "", 1.0
+    return outcome.label, outcome.unit, outcome.scale
 
 
 def axis_text(label: str, unit: str) -> str:

@@ -27,35 +27,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from sim.plots.frames import OUTCOMES, count_text, footer_or, runs_source, title_or
-from sim.plots.style import (
-    FEW_TICKS,
-    REFERENCE_LINE,
-    decorate_panels,
-    new_panels,
-    role_label,
-    style_context,
-)
+from sim.plots.frames import count_text, describe_outcome, footer_or, runs_source, title_or
+from sim.plots.style import FEW_TICKS, REFERENCE_LINE, decorate_panels, new_panels, style_context
+from sim.scenario.outcomes import CHARTED, OUTCOMES
 
 __all__ = ["HEADLINE_OUTCOMES", "OUTCOMES", "difference_chart", "outcome_distributions"]
 
-HEADLINE_OUTCOMES = (
-    "total_cost_usd",
-    "mean_cap_count",
-    "peak_boots_on_ground",
-    "adviser_days",
-    "casualties",
-)
-
-
-def _outcome(column: str) -> tuple[str, str, float]:
-    if column in OUTCOMES:
-        return OUTCOMES[column]
-    if column.endswith("_days_late"):
-        return f"Days late: {column.removesuffix('_days_late').replace('_', ' ')}", "days", 1.0
-    if column.endswith("_usd"):
-        return role_label(column.removesuffix("_usd")), "US$ million", 1e-6
-    return role_label(column), "", 1.0
+# The outcomes charted when none are asked for. Both names are the registry's
+# (sim.scenario.outcomes), kept here because ``sim.plots`` offers them.
+HEADLINE_OUTCOMES = CHARTED
 
 
 def _number(value: float, _: object = None) -> str:
@@ -176,7 +156,7 @@ def outcome_distributions(
     with style_context():
         fig, body, axes = new_panels(len(chosen))
         for ax, column in zip(axes, chosen, strict=True):
-            label, unit, scale = _outcome(column)
+            label, unit, scale = describe_outcome(column)
             by_scenario = summary.groupby("scenario")[column]
             data = [by_scenario.get_group(s).dropna().to_numpy(float) * scale for s in names]
             _draw_boxes(ax, data, reference is not None)
@@ -273,7 +253,7 @@ def difference_chart(
     with style_context():
         fig, body, axes = new_panels(len(chosen))
         for ax, column in zip(axes, chosen, strict=True):
-            label, unit, scale = _outcome(column)
+            label, unit, scale = describe_outcome(column)
             rows = with_data[(with_data["outcome"] == column) & with_data["scenario"].isin(names)]
             _draw_differences(ax, rows, names, scale)
             _zero_line(ax, reference)

@@ -8,9 +8,10 @@ column; each sampled future is a ``sample``.
 * the ``rules`` of scenario discovery, with the futures' inputs as numbers, the ``means``
   and whether each met the thresholds: :func:`discovered_boxes`.
 
-Sweeps, sensitivity indices and tornadoes are in :mod:`sim.plots.sensitivity`. Each chart
-raises ``ValueError`` for an empty table or an option it does not hold. Charts never
-write files; ``save`` does.
+Inputs are written in words (:mod:`sim.plots.labels`), in the scenarios' own words when
+the exploration's ``manifest`` is given. Sweeps, sensitivity indices and tornadoes are in
+:mod:`sim.plots.sensitivity`. Each chart raises ``ValueError`` for an empty table or an
+option it does not hold. Charts never write files; ``save`` does.
 
 >>> fig = regret_heatmap(tables["regret_summary"])
 >>> save(fig, "charts/regret")  # .png and .svg
@@ -19,7 +20,7 @@ write files; ``save`` does.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -42,7 +43,8 @@ from sim.plots.frames import (
     select_rows,
     title_or,
 )
-from sim.plots.style import decorate_wrapped, legend_right, one_panel, style_context
+from sim.plots.labels import input_labels, option_label
+from sim.plots.style import decorate_wrapped, legend_below, one_panel, style_context
 
 __all__ = ["discovered_boxes", "regret_heatmap"]
 
@@ -186,7 +188,10 @@ def _futures(
     return inputs.loc[samples], np.asarray(ok, dtype=bool)[mine]
 
 
-def _rule_text(rule: pd.Series | None, bounds: dict, shown: Sequence[str]) -> str:
+def _rule_text(
+    rule: pd.Series | None, bounds: dict, shown: Sequence[str], words: Mapping[str, str]
+) -> str:
+    """The rule in words: ``cap <= 2482`` -> ``Cap (people) ≤ 2,482``."""
     if rule is None:
         return "no rule found: the failures are scattered"
     text = str(rule["rule"])
@@ -196,10 +201,23 @@ def _rule_text(rule: pd.Series | None, bounds: dict, shown: Sequence[str]) -> st
             if text != "everywhere"
             else "most futures fail everywhere"
         )
-    others = [n for n in bounds if n not in shown]
+    conditions = []
+    for part in text.split(" and "):
+        name, op, value = _CONDITION.match(part).groups()  # _parse_rule has read it
+        conditions.append(f"{words[name]} {'≤' if op == '<=' else '>'} {amount_text(float(value))}")
+    others = [words[n] for n in bounds if n not in shown]
     more = f"; the rule also bounds {', '.join(others)}" if others else ""
     share = f"coverage {rule['coverage']:.0%}, density {rule['density']:.0%}"
-    return f"where failures concentrate: {text} ({share}){more}"
+    return f"where failures concentrate: {' and '.join(conditions)} ({share}){more}"
+
+
+def _input_words(names: Sequence[str], manifest: Mapping | None, scenario: str) -> dict:
+    """Each input in words with its unit; dates (days after the earliest) say so."""
+    full = input_labels(names, manifest, scenario)
+    bare = input_labels(names, manifest, scenario, unit=False)
+    return {
+        n: axis_text(bare[n], input_unit(n, "days since")) if _dated(n) else full[n] for n in names
+    }
 
 
 def discovered_boxes(
@@ -209,6 +227,7 @@ def discovered_boxes(
     rules: pd.DataFrame,
     *,
     scenario: str,
+    manifest: Mapping | None = None,
     title: str | None = None,
     footer: str | None = None,
 ) -> Figure:
@@ -217,7 +236,8 @@ def discovered_boxes(
     The two inputs are the first two the top rule (highest coverage) names, else the
     first inputs. The box is the rule's ranges for them (open sides reach the axes);
     its coverage is the share of all failures inside it, its density the share of the
-    futures inside it that fail.
+    futures inside it that fail. Inputs, on the axes and in the rule, are named in words
+    (from ``manifest``'s scenarios when given).
     """
     require_columns(inputs, [], "inputs")
     require_columns(means, ["sample", "scenario"], "means")
@@ -230,23 +250,27 @@ def discovered_boxes(
     if unknown:
         raise ValueError(f"the rule names {', '.join(unknown)}, which are not among the inputs")
     shown = list(dict.fromkeys([*bounds, *inputs.columns]))[:2]
+    words = _input_words(list(dict.fromkeys([*bounds, *shown])), manifest, scenario)
     with style_context():
         fig, body, ax = one_panel(12)
-        _draw_futures(ax, futures, met, shown)
+        _draw_futures(ax, futures, met, shown, words)
         if top is not None and bounds:
             _draw_box(ax, bounds, shown, top)
-        legend_right(ax)
+        legend_below(body, *ax.get_legend_handles_labels())
         n = len(futures)
+        option = option_label(scenario, manifest)
         return decorate_wrapped(
             fig,
             body,
             title=title_or(title, f"Where {scenario} fails its thresholds"),
-            subtitle=f"{n} sampled futures; {_rule_text(top, bounds, shown)}",
-            footer=footer_or(footer, exploration_source(f"scenario discovery; option {scenario}")),
+            subtitle=f"{n} sampled futures; {_rule_text(top, bounds, shown, words)}",
+            footer=footer_or(footer, exploration_source(f"scenario discovery; option {option}")),
         )
 
 
-def _draw_futures(ax: Axes, futures: pd.DataFrame, met: np.ndarray, shown: list[str]) -> None:
+def _draw_futures(
+    ax: Axes, futures: pd.DataFrame, met: np.ndarray, shown: list[str], words: Mapping[str, str]
+) -> None:
     x = futures[shown[0]].to_numpy(float)
     y = (
         futures[shown[1]].to_numpy(float)
@@ -263,8 +287,7 @@ def _draw_futures(ax: Axes, futures: pd.DataFrame, met: np.ndarray, shown: list[
     ax.grid(True, axis="both")
     for axis, name in zip("xy", [*shown, None][:2], strict=True):
         unit = input_unit(name, "days since" if _dated(name) else "number") if name else ""
-        text = axis_text(name, unit) if name else "Sampled future"
-        (ax.set_xlabel if axis == "x" else ax.set_ylabel)(text)
+        (ax.set_xlabel if axis == "x" else ax.set_ylabel)(words[name] if name else "Sampled future")
         amount_ticks(ax, axis, unit)
 
 

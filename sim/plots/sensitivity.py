@@ -9,24 +9,28 @@ column; each sampled future is a ``sample``.
   and per month: :func:`sensitivity_chart`, :func:`sensitivity_over_time`;
 * ``tornado`` (the outcome with one input at each end of its range): :func:`tornado`.
 
-Regret and scenario discovery are in :mod:`sim.plots.robustness`. Each chart raises
-``ValueError`` for an empty table or an option or outcome it does not hold. Charts never
-write files; ``save`` does.
+Inputs are written in words (:mod:`sim.plots.labels`): given the exploration's
+``manifest``, in the scenarios' own words ("End of the combat mission: announced"), else
+from the path alone. Regret and scenario discovery are in :mod:`sim.plots.robustness`.
+Each chart raises ``ValueError`` for an empty table or an option or outcome it does not
+hold. Charts never write files; ``save`` does.
 
->>> fig = tornado(tables["tornado"], scenario="advisory", outcome="total_cost_usd")
+>>> fig = tornado(tables["tornado"], scenario="advisory", outcome="total_cost_usd",
+...               manifest=manifest)
 >>> save(fig, "charts/tornado-advisory-total_cost_usd")  # .png and .svg
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
+from matplotlib.text import Annotation
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.plots.frames import (
@@ -42,12 +46,14 @@ from sim.plots.frames import (
     select_rows,
     title_or,
 )
+from sim.plots.labels import input_labels, option_label
+from sim.plots.placement import finish, fit_texts, label_points
 from sim.plots.style import (
     ROLE_COLOURS,
+    YearDateFormatter,
     decorate,
     decorate_wrapped,
-    finish,
-    legend_right,
+    legend_below,
     line_kwargs,
     new_figure,
     new_panels,
@@ -98,7 +104,7 @@ def _series(n: int) -> list[tuple[dict[str, str], str]]:
 
 
 def _bar_axes(ax: Axes, names: Sequence[str]) -> None:
-    """Rows top to bottom named on the y axis, grid lines on the x axis."""
+    """Rows top to bottom named on the y axis (the inputs' words), grid lines on the x axis."""
     ax.set_yticks(range(len(names)), names)
     ax.set_ylim(len(names) - 0.45, -0.55)
     ax.grid(True, axis="x")
@@ -111,7 +117,17 @@ def _legend_below(body: SubFigure, axes: Sequence[Axes]) -> None:
     pairs = [pair for ax in axes for pair in zip(*ax.get_legend_handles_labels(), strict=True)]
     if len(pairs) > 1:
         handles, labels = zip(*pairs, strict=True)
-        body.legend(handles, labels, loc="outside lower center", ncols=min(3, len(pairs)))
+        legend_below(body, handles, labels)
+
+
+def _fit_and_decorate(
+    fig: Figure, body: SubFigure, ax: Axes, texts: Sequence[Annotation], **heading: str
+) -> Figure:
+    """Widen ``ax`` until its value labels fit inside it (clear of the names of the rows
+    and of the legend), then give the chart its title, subtitle and footer."""
+    fig.get_layout_engine().execute(fig)
+    fit_texts(ax, texts)
+    return decorate_wrapped(fig, body, **heading)
 
 
 # --- outcomes against inputs -------------------------------------------------------------
@@ -138,15 +154,17 @@ def _input_values(values: pd.Series) -> tuple[str, np.ndarray, list[object]]:
     return "choice", np.array([codes.get(v, np.nan) for v in values], float), distinct
 
 
-def _input_axis(ax: Axes, name: str, kind: str, choices: list[object]) -> None:
+def _input_axis(ax: Axes, name: str, values: pd.Series, words: str) -> None:
+    """An input's panel: named in words at the top, its values (and unit) along x."""
+    kind, _, choices = _input_values(values)
     unit = input_unit(name, kind)
-    ax.set_title(name, loc="left", fontsize=8.5)
+    ax.set_title(words, loc="left", fontsize=8.5)
     ax.set_xlabel(unit[:1].upper() + unit[1:] if unit else "Value")
     ax.grid(True, axis="x")
     if kind == "date":
         locator = mdates.AutoDateLocator(minticks=3, maxticks=5)
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.xaxis.set_major_formatter(YearDateFormatter(locator))
     elif kind == "choice":
         ax.set_xticks(
             range(len(choices)), [amount_text(c) if _is_number(c) else c for c in choices]
@@ -167,6 +185,7 @@ def outcome_scatter(
     outcome: str,
     *,
     inputs: Sequence[str],
+    manifest: Mapping | None = None,
     title: str | None = None,
     footer: str | None = None,
 ) -> Figure:
@@ -174,6 +193,7 @@ def outcome_scatter(
 
     Each point is one (sample, option): the outcome's mean over the replications. Inputs
     that are dates get a date axis; choices stand side by side, one option next to another.
+    Each panel names its input in words (from ``manifest``'s scenarios when given).
     """
     inputs = [inputs] if isinstance(inputs, str) else list(inputs)
     if not inputs:
@@ -188,10 +208,12 @@ def outcome_scatter(
         experiments[["sample", *inputs]], on="sample", how="left"
     )
     y = data[outcome].to_numpy(float) * scale
+    words = input_labels(inputs, manifest)
     with style_context():
         fig, body, axes = new_panels(len(inputs), ncols=min(3, len(inputs)))
         for ax, name in zip(axes, inputs, strict=True):
             _draw_points(ax, data, name, y, names)
+            _input_axis(ax, name, data[name], words[name])
             if ax.get_subplotspec().is_first_col():
                 ax.set_ylabel(axis_text(label, unit))
         _legend_in_blank(body, axes[0])
@@ -214,7 +236,7 @@ def _draw_points(ax: Axes, data: pd.DataFrame, name: str, y: np.ndarray, names: 
     Options often share a value in a future, so each option's markers are smaller than the
     last's and drawn over them: equal points nest instead of hiding one another.
     """
-    kind, x, choices = _input_values(data[name])
+    kind, x, _ = _input_values(data[name])
     width = min(0.7 / len(names), 0.22) if kind == "choice" else 0.0
     sizes = np.linspace(36, 12, len(names)) if len(names) > 1 else [20]
     for j, (scenario, (style, marker)) in enumerate(zip(names, _series(len(names)), strict=True)):
@@ -231,7 +253,6 @@ def _draw_points(ax: Axes, data: pd.DataFrame, name: str, y: np.ndarray, names: 
             edgecolor="#222222",
             linewidth=0.5,
         )
-    _input_axis(ax, name, kind, choices)
     amount_ticks(ax, "y")
 
 
@@ -250,11 +271,12 @@ def _legend_in_blank(body: SubFigure, ax: Axes) -> None:
 
 def _label_bars(
     ax: Axes, ends: np.ndarray, y: np.ndarray, texts: Sequence[str], limit: float = np.inf
-) -> None:
+) -> list[Annotation]:
     """Each bar's value right of its end (error bar included); at ``limit`` when beyond it."""
+    labels = []
     for end, row, text in zip(ends, y, texts, strict=True):
         beyond = end > limit
-        ax.annotate(
+        label = ax.annotate(
             f"{text} \u25b8" if beyond else text,
             (min(end, limit), row),
             xytext=(-3 if beyond else 4, 0),
@@ -267,17 +289,20 @@ def _label_bars(
             zorder=5,
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 0.5},
         )
+        label.set_in_layout(False)  # kept inside the axes by fit_texts
+        labels.append(label)
+    return labels
 
 
 def _index_text(value: float) -> str:
     return f"{value:.2f}".replace("-", "\u2212") if np.isfinite(value) else "n/a"
 
 
-def _draw_sobol(ax: Axes, rows: pd.DataFrame) -> bool:
+def _draw_sobol(ax: Axes, rows: pd.DataFrame) -> tuple[bool, list[Annotation]]:
     """First-order (dark) and total (light, hatched) bars per input, with their 95% CIs.
 
     The axis spans 0-1 and a little either side; returns whether any estimate or interval
-    runs off it (as estimates from few samples can).
+    runs off it (as estimates from few samples can), and the bars' value labels.
     """
     y = np.arange(len(rows))
     values = rows[["S1", "ST"]].to_numpy(float)
@@ -285,6 +310,7 @@ def _draw_sobol(ax: Axes, rows: pd.DataFrame) -> bool:
     span = np.concatenate([values - halves, values + halves])
     low = max(_SOBOL_AXIS[0], min(0.0, np.nanmin(span)))
     high = min(_SOBOL_AXIS[1], max(1.0, np.nanmax(span)))
+    labels = []
     for shift, (index, conf, name, style) in zip(
         (-0.2, 0.2),
         (
@@ -299,32 +325,34 @@ def _draw_sobol(ax: Axes, rows: pd.DataFrame) -> bool:
             value, y + shift, xerr=half, label=_LEGEND_CI if shift > 0 else None, **_ERRORBAR
         )
         texts = [_index_text(v) for v in value]
-        _label_bars(ax, np.maximum(value + half, 0.0), y + shift, texts, high)
+        labels += _label_bars(ax, np.maximum(value + half, 0.0), y + shift, texts, high)
     ax.set_xlim(low - 0.02, high + 0.12)  # room for the labels
     ax.axvline(0.0, color="#222222", linewidth=0.8, zorder=3.5)
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: amount_text(v)))
     ax.set_xlabel("Share of the outcome's variance")
-    return bool(np.nanmin(span) < low or np.nanmax(span) > high)
+    return bool(np.nanmin(span) < low or np.nanmax(span) > high), labels
 
 
-def _draw_mu_bars(ax: Axes, rows: pd.DataFrame, unit: str, scale: float) -> None:
-    """mu* per input as bars with their 95% confidence intervals."""
+def _draw_mu_bars(ax: Axes, rows: pd.DataFrame, unit: str, scale: float) -> list[Annotation]:
+    """mu* per input as bars with their 95% confidence intervals; the bars' value labels."""
     y = np.arange(len(rows))
     mu = rows["mu_star"].to_numpy(float) * scale
     half = rows["mu_star_conf"].fillna(0).to_numpy(float) * scale
     ax.barh(y, mu, height=0.6, label="μ*: mean absolute elementary effect", zorder=3, **_DARK)
     ax.errorbar(mu, y, xerr=half, label=_LEGEND_CI, **_ERRORBAR)
-    _label_bars(ax, mu + half, y, [amount_text(v, unit) for v in mu])
+    labels = _label_bars(ax, mu + half, y, [amount_text(v, unit) for v in mu])
     ax.set_xlim(0, 1.25 * np.nanmax(mu + half, initial=0.0) or 1.0)
-    _bar_axes(ax, list(rows["input"]))
+    _bar_axes(ax, list(rows["words"]))
     amount_ticks(ax, "x")
     ax.set_xlabel(axis_text("μ*", unit))
     ax.set_ylabel("Input")
+    return labels
 
 
 def _draw_mu_sigma(ax: Axes, rows: pd.DataFrame, unit: str, scale: float) -> None:
-    """The classic Morris plot: sigma against mu*, each point named, and the line sigma = mu*."""
+    """The classic Morris plot: sigma against mu* and the line sigma = mu* (the points are
+    named once the figure is laid out: see :func:`sim.plots.placement.label_points`)."""
     mu = rows["mu_star"].to_numpy(float) * scale
     sigma = rows["sigma"].to_numpy(float) * scale
     top = 1.1 * max(np.nanmax(mu, initial=0.0), np.nanmax(sigma, initial=0.0)) or 1.0
@@ -345,25 +373,13 @@ def _draw_mu_sigma(ax: Axes, rows: pd.DataFrame, unit: str, scale: float) -> Non
         linewidth=0.5,
         zorder=3,
     )
-    for x, s, name in zip(mu, sigma, rows["input"], strict=True):
-        left = x > 0.55 * top  # names of points on the right go to their left
-        ax.annotate(
-            str(name),
-            (x, s),
-            xytext=(-4 if left else 4, 3),
-            textcoords="offset points",
-            ha="right" if left else "left",
-            fontsize=7.5,
-            parse_math=False,  # amounts hold dollar signs, not TeX
-            color="#222222",
-        )
     ax.set_xlim(0, top)
     ax.set_ylim(0, top)
     ax.grid(True, axis="both")
     amount_ticks(ax, "x")
     amount_ticks(ax, "y")
     ax.set_xlabel(axis_text("μ*", unit))
-    ax.set_ylabel(axis_text("σ: spread of the elementary effects", unit))
+    ax.set_ylabel(axis_text("σ", unit))  # the subtitle says what σ is
 
 
 def _groups_note(rows: pd.DataFrame) -> str:
@@ -380,6 +396,7 @@ def sensitivity_chart(
     scenario: str,
     outcome: str,
     method: str,
+    manifest: Mapping | None = None,
     title: str | None = None,
     footer: str | None = None,
 ) -> Figure:
@@ -387,7 +404,8 @@ def sensitivity_chart(
 
     ``method="sobol"``: first-order and total indices as grouped bars with 95% confidence
     intervals, inputs sorted by their total index. ``method="morris"``: mu* as bars with
-    its confidence interval, and sigma against mu* (the classic Morris plot).
+    its confidence interval, and sigma against mu* (the classic Morris plot). Inputs are
+    named in words (from ``manifest``'s scenarios when given).
     """
     columns = _method(method)
     require_columns(indices, ["scenario", "outcome", "input", *columns], "indices")
@@ -395,37 +413,38 @@ def sensitivity_chart(
     label, unit, scale = describe_outcome(outcome)
     rows = rows.sort_values(columns[2 if method == "sobol" else 0], ascending=False)
     rows = rows.reset_index(drop=True)
-    note = ""
+    rows["words"] = rows["input"].map(input_labels(rows["input"], manifest, scenario))
+    name = method.capitalize()
+    heading = {
+        "title": title_or(title, f"What drives {_lower(label)}: {scenario} ({name} indices)"),
+        "footer": footer_or(footer, exploration_source(
+            f"{name} sensitivity analysis; option {option_label(scenario, manifest)}")),
+    }  # fmt: skip
     with style_context():
         if method == "sobol":
             fig, body, ax = one_panel(2 * len(rows))
-            off = _draw_sobol(ax, rows)
-            _bar_axes(ax, list(rows["input"]))
+            off, texts = _draw_sobol(ax, rows)
+            _bar_axes(ax, list(rows["words"]))
             ax.set_ylabel("Input")
-            legend_right(ax)
+            _legend_below(body, [ax])
             subtitle = "Share of the variance of the outcome due to each input alone (first-order) "
             subtitle += "and with its interactions (total); lines: 95% confidence intervals"
+            subtitle += _groups_note(rows)
             if off:
-                note = "; some estimates or their intervals run off the axis (▸): more samples "
-                note += "would narrow them"
-        else:
-            height = max(3.0, 0.4 * len(rows) + 1.2)
-            fig, body, axes = new_panels(2, ncols=2, sharey=False, row_height=height)
-            _draw_mu_bars(axes[0], rows, unit, scale)
-            _draw_mu_sigma(axes[1], rows, unit, scale)
-            _legend_below(body, axes)
-            subtitle = "μ*: how far the outcome moves as the input moves across its range; "
-            subtitle += "σ: how much that effect varies with the other inputs"
-        name = method.capitalize()
-        return decorate_wrapped(
-            fig,
-            body,
-            title=title_or(title, f"What drives {_lower(label)}: {scenario} ({name} indices)"),
-            subtitle=subtitle + _groups_note(rows) + note,
-            footer=footer_or(
-                footer, exploration_source(f"{name} sensitivity analysis; option {scenario}")
-            ),
-        )
+                subtitle += "; some estimates or their intervals run off the axis (▸): more "
+                subtitle += "samples would narrow them"
+            return _fit_and_decorate(fig, body, ax, texts, subtitle=subtitle, **heading)
+        height = max(3.0, 0.4 * len(rows) + 1.2)
+        fig, body, axes = new_panels(2, ncols=2, sharey=False, row_height=height)
+        texts = _draw_mu_bars(axes[0], rows, unit, scale)
+        _draw_mu_sigma(axes[1], rows, unit, scale)
+        _legend_below(body, axes)
+        subtitle = "μ*: how far the outcome moves as the input moves across its range; "
+        subtitle += "σ: how much that effect varies with the other inputs" + _groups_note(rows)
+        fig = _fit_and_decorate(fig, body, axes[0], texts, subtitle=subtitle, **heading)
+        mu, sigma = (rows[c].to_numpy(float) * scale for c in ("mu_star", "sigma"))
+        label_points(axes[1], mu, sigma, rows["words"])
+        return fig
 
 
 def sensitivity_over_time(
@@ -433,6 +452,7 @@ def sensitivity_over_time(
     *,
     scenario: str,
     method: str,
+    manifest: Mapping | None = None,
     title: str | None = None,
     footer: str | None = None,
 ) -> Figure:
@@ -451,6 +471,7 @@ def sensitivity_over_time(
     label, unit, scale = describe_outcome(outcomes[0])
     wide = rows.pivot_table(index="month", columns="input", values=index, aggfunc="mean", sort=True)
     wide = wide[wide.mean().sort_values(ascending=False).index] * (1 if index == "S1" else scale)
+    wide = wide.rename(columns=input_labels(wide.columns, manifest, scenario))
     with style_context():
         fig, ax = new_figure()
         _draw_lines(ax, wide)
@@ -464,7 +485,10 @@ def sensitivity_over_time(
             ),
             ylabel=ylabel,
             footer=footer_or(
-                footer, exploration_source(f"sensitivity by month; option {scenario}")
+                footer,
+                exploration_source(
+                    f"sensitivity by month; option {option_label(scenario, manifest)}"
+                ),
             ),
         )
         return finish(fig, ax, [])
@@ -508,8 +532,10 @@ def _index_axis(ax: Axes, wide: pd.DataFrame, index: str, unit: str) -> tuple[st
 # --- tornado -----------------------------------------------------------------------------
 
 
-def _draw_swings(ax: Axes, rows: pd.DataFrame, unit: str, scale: float) -> None:
-    """Per input a bar from the centre to the low end and one to the high end, labelled."""
+def _draw_swings(ax: Axes, rows: pd.DataFrame, unit: str, scale: float) -> list[Annotation]:
+    """Per input a bar from the centre to the low end and one to the high end, labelled;
+    the labels."""
+    labels = []
     for y, row in enumerate(rows.itertuples(index=False)):
         centre = row.centre * scale
         ends = {"low": row.low * scale, "high": row.high * scale}
@@ -527,7 +553,7 @@ def _draw_swings(ax: Axes, rows: pd.DataFrame, unit: str, scale: float) -> None:
             )
         for x, text in _swing_labels(centre, ends, unit):
             right = x >= centre
-            ax.annotate(
+            label = ax.annotate(
                 text,
                 (x, y),
                 ha="left" if right else "right",
@@ -539,6 +565,9 @@ def _draw_swings(ax: Axes, rows: pd.DataFrame, unit: str, scale: float) -> None:
                 color="#222222",
                 zorder=5,
             )
+            label.set_in_layout(False)  # kept inside the axes by fit_texts
+            labels.append(label)
+    return labels
 
 
 def _swing_labels(centre: float, ends: dict[str, float], unit: str) -> list[tuple[float, str]]:
@@ -557,6 +586,7 @@ def tornado(
     *,
     scenario: str,
     outcome: str,
+    manifest: Mapping | None = None,
     title: str | None = None,
     footer: str | None = None,
 ) -> Figure:
@@ -564,7 +594,9 @@ def tornado(
 
     A row per input, sorted by swing (largest at the top); bars run from the centre value
     (the vertical line: every input at the centre of its range) to the outcome at the low
-    end (light, hatched) and at the high end (dark) of the input's range.
+    end (light, hatched) and at the high end (dark) of the input's range. Inputs are named
+    in words (from ``manifest``'s scenarios when given); the values at the bars' ends stay
+    inside the axes, clear of the names.
     """
     columns = ["scenario", "outcome", "input", "centre", "low", "high", "swing"]
     require_columns(table, columns, "tornado")
@@ -574,7 +606,7 @@ def tornado(
     centre = float(rows["centre"].iloc[0]) * scale
     with style_context():
         fig, body, ax = one_panel(len(rows))
-        _draw_swings(ax, rows, unit, scale)
+        texts = _draw_swings(ax, rows, unit, scale)
         ax.axvline(
             centre,
             color="#000000",
@@ -586,16 +618,21 @@ def tornado(
         low, high = np.nanmin(values), np.nanmax(values)
         pad = 0.3 * (high - low) or abs(centre) * 0.1 or 1.0
         ax.set_xlim(low - pad, high + pad)
-        _bar_axes(ax, list(rows["input"]))
+        _bar_axes(ax, list(rows["input"].map(input_labels(rows["input"], manifest, scenario))))
         amount_ticks(ax, "x")
         ax.set_xlabel(axis_text(label, unit))
         ax.set_ylabel("Input")
-        legend_right(ax, key=lambda text: ("lowest" not in text, "highest" not in text))
-        return decorate_wrapped(
+        handles, names = ax.get_legend_handles_labels()
+        order = sorted(range(len(names)), key=lambda i: ("lowest" not in names[i], i))
+        legend_below(body, [handles[i] for i in order], [names[i] for i in order])
+        option = option_label(scenario, manifest)
+        return _fit_and_decorate(
             fig,
             body,
+            ax,
+            texts,
             title=title_or(title, f"Which inputs swing {_lower(label)}: {scenario}"),
             subtitle="The outcome with one input at the low or the high end of its range and every "
             "other input at the centre of its range; largest swing at the top",
-            footer=footer_or(footer, exploration_source(f"one input at a time; option {scenario}")),
+            footer=footer_or(footer, exploration_source(f"one input at a time; option {option}")),
         )

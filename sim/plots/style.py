@@ -1,4 +1,4 @@
-"""The house look of every chart: role palette and hatches, fonts, axes, phase markers.
+"""The house look of every chart: role palette and hatches, fonts, dated axes, legends.
 
 Charts must read in a black-and-white printout and for colour-blind readers, so each role
 has a colour from the Okabe-Ito palette (darkened or lightened so that the five default
@@ -7,18 +7,23 @@ line style as well as colour. Roles outside the default list get a style from a 
 cycle, chosen from the role's name so that a role looks the same on every chart.
 
 The chart functions in :mod:`sim.plots.charts` and :mod:`sim.plots.fans` draw with these
-helpers: ``new_figure`` -> draw -> ``decorate`` (title, labels, footer) -> ``mark_phases``
--> ``finish`` (lays out phase labels once the figure size is known). Charts of several
-panels (:mod:`sim.plots.outcomes`) use ``new_panels`` and ``decorate_panels`` instead;
-the exploration charts (:mod:`sim.plots.sensitivity`, :mod:`sim.plots.robustness`)
-``one_panel`` or ``new_panels``, ``legend_right`` and ``decorate_wrapped``.
+helpers: ``new_figure`` -> draw -> ``decorate`` (title, labels, footer, the legend below
+the plot) -> ``mark_phases`` -> ``finish`` (the last two in :mod:`sim.plots.placement`,
+which keeps labels from overprinting one another). Charts of several panels
+(:mod:`sim.plots.outcomes`) use ``new_panels`` and ``decorate_panels`` instead; the
+exploration charts (:mod:`sim.plots.sensitivity`, :mod:`sim.plots.robustness`)
+``one_panel`` or ``new_panels``, ``legend_below`` and ``decorate_wrapped``.
+
+Dated axes name the year at their first tick and wherever it changes
+(:class:`YearDateFormatter`), so a chart read on its own says when it is.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
 import matplotlib as mpl
@@ -31,7 +36,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.patheffects import Normal, Stroke
-from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 __all__ = [
@@ -40,15 +44,14 @@ __all__ = [
     "REFERENCE_LINE",
     "ROLE_COLOURS",
     "ROLE_HATCHES",
+    "YearDateFormatter",
     "apply_style",
     "decorate",
     "decorate_panels",
     "decorate_wrapped",
     "fill_kwargs",
-    "finish",
-    "legend_right",
+    "legend_below",
     "line_kwargs",
-    "mark_phases",
     "new_figure",
     "new_panels",
     "one_panel",
@@ -103,8 +106,6 @@ _HATCH_LINESTYLES: dict[str, object] = {
     "OO": (0, (2.5, 1.5)),
 }
 GAP_SHADE = {"facecolor": "#BBBBBB", "alpha": 0.45, "edgecolor": "none"}
-PHASE_LINE = {"color": "#555555", "linestyle": (0, (4, 3)), "linewidth": 0.8}
-DEADLINE_LINE = {"color": "#555555", "linestyle": (0, (1, 2)), "linewidth": 1.0}
 FOOTER_COLOUR = "#666666"
 SUBTITLE_COLOUR = "#444444"
 FIGSIZE = (10.0, 5.5)
@@ -235,21 +236,69 @@ def to_datenum(values: object) -> np.ndarray:
 
 
 def new_figure() -> tuple[Figure, Axes]:
-    """A detached figure (not in pyplot's list) with one axes, drawn with Agg."""
+    """A detached figure (not in pyplot's list) with one axes, drawn with Agg.
+
+    The axes sit in a subfigure, which the layout keeps clear of the footer: a legend
+    below the axes (:func:`legend_below`) goes at the foot of the subfigure, above it.
+    """
     fig = Figure(figsize=FIGSIZE, layout="constrained")
     FigureCanvasAgg(fig)
     fig.get_layout_engine().set(rect=(0, FOOTER_SPACE, 1, 1 - FOOTER_SPACE))
-    ax = fig.add_subplot()
+    ax = fig.subfigures().add_subplot()
     apply_style(ax)
     return fig, ax
 
 
+class YearDateFormatter(mdates.ConciseDateFormatter):
+    """Concise date labels that name the year at the first tick and wherever it changes.
+
+    ``ConciseDateFormatter`` alone writes a year only at a January tick, so a run from
+    June 2021 to June 2022 showed "Jun ... Dec 2022 Feb ..." and never 2021. Here the
+    first tick and the first tick of each new year carry it on a second line ("Jun" over
+    "2021"; day ticks also get their month: "Jul 5" over "2021").
+    """
+
+    def __init__(self, locator: mdates.DateLocator) -> None:
+        super().__init__(
+            locator,
+            formats=["%Y", "%b", "%d", "%H:%M", "%H:%M", "%S.%f"],
+            zero_formats=["", "%b", "%b", "%b %d", "%H:%M", "%H:%M"],
+            show_offset=False,
+        )
+
+    def format_ticks(self, values: Sequence[float]) -> list[str]:
+        labels = super().format_ticks(values)
+        dates = [mdates.num2date(v) for v in values]  # in the default time zone, as the labels
+        out = []
+        for i, (label, date) in enumerate(zip(labels, dates, strict=True)):
+            if label.isdigit() and len(label) <= 2:  # a day of the month: no leading zero
+                label = str(int(label))
+            if i == 0 or date.year != dates[i - 1].year:
+                out.append(_with_year(label, date))
+            else:
+                out.append(label)
+        return out
+
+
+def _with_year(label: str, date: dt.datetime) -> str:
+    """A tick label that names its year (and its month, if it gave only the day)."""
+    year = str(date.year)
+    if label == year:
+        return label
+    if label.isdigit():  # a day number alone would not say which month
+        return f"{date:%b} {label}\n{year}"
+    if ":" in label:  # a time of day
+        return f"{label}\n{date:%b} {date.day} {year}"
+    return f"{label}\n{year}"
+
+
 def apply_style(ax: Axes) -> None:
-    """Dated x axis with concise labels, thousands separators on the y axis."""
+    """Dated x axis (the year at the first tick and at each change), thousands separators
+    on the y axis."""
     ax.xaxis_date()
     locator = mdates.AutoDateLocator(minticks=5, maxticks=14)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.xaxis.set_major_formatter(YearDateFormatter(locator))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_xlabel("Date")
 
@@ -264,7 +313,7 @@ def decorate(
     footer: str | None,
     legend_reverse: bool = False,
 ) -> None:
-    """Title, subtitle, y label, footer and (for two series or more) the legend."""
+    """Title, subtitle, y label, footer and (for two series or more) the legend below."""
     fig.suptitle(title, x=0.01, ha="left")
     if subtitle:
         ax.set_title(subtitle, loc="left", color=SUBTITLE_COLOUR, pad=8)
@@ -272,95 +321,29 @@ def decorate(
     if footer:
         fig.text(0.005, 0.008, footer, ha="left", va="bottom", fontsize=7.5, color=FOOTER_COLOUR)
     handles, labels = ax.get_legend_handles_labels()
-    if len(handles) > 1:
-        if legend_reverse:  # stacked series: top of the stack first, as on the chart
-            handles, labels = handles[::-1], labels[::-1]
-        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    if legend_reverse:  # stacked series: top of the stack first, as on the chart
+        handles, labels = handles[::-1], labels[::-1]
+    legend_below(ax.get_figure(root=False), handles, labels)
 
 
-def mark_phases(ax: Axes, phases: pd.DataFrame | None, first: object, last: object) -> list[Text]:
-    """Dashed line at each phase start after ``first``, dotted line at each deadline.
+def legend_below(
+    where: Figure | SubFigure,
+    handles: Sequence[Artist],
+    labels: Sequence[str],
+    **options: object,
+) -> None:
+    """One legend below the plots, the full width free for the data (two entries or more).
 
-    Returns the labels, which :func:`finish` arranges in rows at the top of the axes.
+    Entries with the same label are shown once. Short labels go four to a row, long
+    ones two or three.
     """
-    if phases is None or phases.empty:
-        return []
-    lo, hi = to_datenum([first, last])
-    marks: list[tuple[float, str, dict[str, object], dict[str, object]]] = []
-    for start, name in zip(to_datenum(phases["start"]), phases["name"], strict=True):
-        if lo < start <= hi:
-            marks.append((start, str(name), PHASE_LINE, {}))
-    # Each deadline once, where it was set; a superseded one is marked as such.
-    status = phases.get("deadline_status", pd.Series("", index=phases.index)).fillna("")
-    for when, state in zip(phases.get("deadline", []), status, strict=False):
-        if pd.isna(when) or state == "carried from an earlier phase":
-            continue
-        (deadline,) = to_datenum([when])
-        if lo < deadline <= hi:
-            text = "deadline (superseded)" if state == "superseded" else "deadline"
-            marks.append((deadline, text, DEADLINE_LINE, {"fontstyle": "italic"}))
-    labels = []
-    for x, text, line, font in marks:
-        ax.axvline(x, zorder=1.5, **line)
-        label = ax.text(
-            x,
-            1.0,
-            f" {text}",
-            transform=ax.get_xaxis_transform(),
-            ha="left",
-            va="top",
-            fontsize=7.5,
-            color="#333333",
-            zorder=5,
-            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 0.8},
-            **font,
-        )
-        labels.append(label)
-    return labels
-
-
-def _stack_labels(ax: Axes, labels: Sequence[Text]) -> float:
-    """Put labels in rows from the top so none overlaps; the axes share the rows take."""
-    renderer = ax.figure.canvas.get_renderer()
-    height = ax.bbox.height
-    rows: list[list[tuple[float, float]]] = []
-    row_height = 0.0
-    for label in sorted(labels, key=lambda t: t.get_position()[0]):
-        box = label.get_window_extent(renderer)
-        if box.x1 > ax.bbox.x1:  # would run off the right: put it left of its line
-            label.set_text(label.get_text().strip() + " ")
-            label.set_horizontalalignment("right")
-            box = label.get_window_extent(renderer)
-        row_height = max(row_height, box.height * 1.1 / height)
-        for row in rows:
-            if all(box.x0 > right + 4 or box.x1 < left - 4 for left, right in row):
-                break
-        else:
-            row = []
-            rows.append(row)
-        row.append((box.x0, box.x1))
-        label.set_y(1.0 - rows.index(row) * row_height)
-    return len(rows) * row_height
-
-
-def finish(fig: Figure, ax: Axes, labels: Sequence[Text]) -> Figure:
-    """Lay out the phase labels, make room for them above the data, align the title."""
-    # The figure's constrained layout alone, not a dry draw (fig.draw_without_rendering()):
-    # the same positions without drawing every artist. save lays out again for each file.
-    layout = fig.get_layout_engine()
-    layout.execute(fig)
-    if labels:
-        share = _stack_labels(ax, labels) + 0.02
-        bottom, top = ax.get_ylim()
-        data_top = max(ax.dataLim.y1, bottom)
-        needed = bottom + (data_top - bottom) / (1 - share)
-        if needed > top:
-            ax.set_ylim(bottom, needed)
-        layout.execute(fig)
-    title = fig.get_suptitle()
-    if title:  # line the title up with the left edge of the axes, like the subtitle
-        fig.suptitle(title, x=ax.get_position().x0, ha="left")
-    return fig
+    unique = dict(zip(labels, handles, strict=True))
+    if len(unique) < 2:
+        return
+    longest = max(len(line) for label in unique for line in label.split("\n"))
+    per_row = 2 if longest > 45 else 3 if longest > 28 else 4
+    options = {"ncols": min(per_row, len(unique)), **options}
+    where.legend(list(unique.values()), list(unique), loc="outside lower center", **options)
 
 
 def new_panels(
@@ -411,7 +394,7 @@ def decorate_panels(
         else:
             body.legend(handles, labels, loc="outside right upper")
     fig.suptitle(title, x=0.01, ha="left")
-    fig.get_layout_engine().execute(fig)  # no dry draw needed: see finish
+    fig.get_layout_engine().execute(fig)  # no dry draw needed: see placement.finish
     left = min(ax.get_position().x0 for ax in body.axes if ax.axison)
     fig.suptitle(title, x=left, ha="left")
     if subtitle:
@@ -423,25 +406,6 @@ def one_panel(rows: float) -> tuple[Figure, SubFigure, Axes]:
     """A detached figure with one panel, tall enough for ``rows`` bars or rows of cells."""
     fig, body, (ax,) = new_panels(1, ncols=1, row_height=max(2.6, 0.3 * rows + 1.0))
     return fig, body, ax
-
-
-def legend_right(ax: Axes, key: Callable[[str], object] | None = None) -> None:
-    """The legend right of the axes, at the top (below the subtitle, never over it).
-
-    One entry per label, in drawing order or sorted by ``key``.
-    """
-    handles, labels = ax.get_legend_handles_labels()
-    unique = dict(zip(labels, handles, strict=True))
-    if key is not None:
-        unique = {label: unique[label] for label in sorted(unique, key=key)}
-    if len(unique) > 1:
-        ax.legend(
-            unique.values(),
-            unique.keys(),
-            loc="upper left",
-            bbox_to_anchor=(1.02, 1.0),
-            borderaxespad=0,
-        )
 
 
 def decorate_wrapped(

@@ -2,21 +2,25 @@
 
 Charts are inlined as SVG, styles are inline, there is no script. The report states the
 question, each option and its phases, the outcomes with their intervals, every parameter
-with its value and source, and the provenance of the numbers.
+with its value and source (see ``assumptions``), and the provenance of the numbers.
+
+Options are called by their titles; each option's heading also gives its name, which the
+charts use. Everything a scenario file says is escaped: text, never markup.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import io
 import re
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.analysis.summary import HEADLINE, SCALE
+from sim.report.assumptions import assumptions
+from sim.report.text import escape as _e
+from sim.report.text import join, people, plural, table, words
+from sim.scenario.outcomes import HEADLINE, outcome_info
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -42,8 +46,6 @@ nav ol { columns: 2; }
 code { font-size: 0.95em; }
 """
 
-SKIP = {"name", "title", "description", "extends", "source", "sources", "policy"}
-
 
 def write_report(comparison: Comparison, path) -> object:
     """Write the report to ``path`` (via a temporary file) and return the path."""
@@ -57,28 +59,30 @@ def write_report(comparison: Comparison, path) -> object:
 def render(comparison: Comparison, question: str | None = None) -> str:
     """The report as one HTML string."""
     c = comparison
-    titles = [c.scenario(n)["resolved"].get("title") or n for n in c.scenarios]
+    labels = option_labels(c)
+    titles = [labels[n] for n in c.scenarios]
     question = question or (
         "What happens to the force in the country, role by role and day by day, under "
-        + _join(titles)
+        + join(titles)
         + "? How near the cap does the official count stay, how many people are really "
         "there, and at what cost and risk?"
     )
     sections = [
-        ("options", "The options", _options(c)),
-        ("results", "Outcomes", _results(c)),
-        ("charts", "Charts", _charts(c)),
-        ("assumptions", "Assumptions", _assumptions(c)),
-        ("provenance", "Provenance", _provenance(c)),
+        ("options", "The options", _options(c, labels)),
+        ("results", "Outcomes", _results(c, labels)),
+        ("charts", "Charts", _charts(c, labels)),
+        ("assumptions", "Assumptions", assumptions(c, labels)),
+        ("provenance", "Provenance", _provenance(c, labels)),
     ]
     nav = "".join(f'<li><a href="#{key}">{title}</a></li>' for key, title, _ in sections)
     body = "".join(f'<section id="{key}"><h2>{title}</h2>{content}</section>'
                    for key, title, content in sections)  # fmt: skip
-    heading = "Options compared: " + _join(titles) if len(titles) > 1 else titles[0]
+    heading = "Options compared: " + join(titles) if len(titles) > 1 else titles[0]
     m = c.manifest
     meta = (
-        f"{_runs(c.replications)} per option, seed {m.get('seed')}; sim {m.get('sim_version')};"
-        f" run {m.get('started_at', '')}; report {dt.date.today().isoformat()}"
+        f"{plural(c.replications, 'replication')} per option, seed {m.get('seed')};"
+        f" sim {m.get('sim_version')}; run {m.get('started_at', '')};"
+        f" report {dt.date.today().isoformat()}"
     )
     caveat = (
         "This is a model with stated assumptions, not a forecast: every number below comes "
@@ -94,33 +98,20 @@ def render(comparison: Comparison, question: str | None = None) -> str:
     )
 
 
-def _runs(n: int) -> str:
-    return f"{n:,} replication{'s' if n != 1 else ''}"
+def option_labels(c: Comparison) -> dict[str, str]:
+    """What the report calls each option: its title, or its name where it has none; with
+    the name in brackets where two options share a title."""
+    titles = {n: c.scenario(n)["resolved"].get("title") or n for n in c.scenarios}
+    shared = {t for t in titles.values() if list(titles.values()).count(t) > 1}
+    return {n: f"{t} ({n})" if t in shared and t != n else t for n, t in titles.items()}
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _named(label: str, name: str) -> str:
+    """``Title (name)``, unless the label already is or ends with the name."""
+    return label if label == name or label.endswith(f"({name})") else f"{label} ({name})"
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _table(
-    header: Iterable[str], rows: Iterable[Iterable[object]], numeric: set[int] = frozenset()
-) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(
-            f'<td class="num">{_e(v)}</td>' if i in numeric else f"<td>{_e(v)}</td>"
-            for i, v in enumerate(row)
-        ) + "</tr>"
-        for row in rows
-    )  # fmt: skip
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _options(c: Comparison) -> str:
+def _options(c: Comparison, labels: dict[str, str]) -> str:
     parts = []
     for name in c.scenarios:
         record = c.scenario(name)
@@ -134,18 +125,20 @@ def _options(c: Comparison) -> str:
                 " ".join(x for x in (p.get("deadline") or "", status.get(p["name"], "")) if x),
                 _targets(p, s),
                 ", ".join(r for r, keep in (p.get("replace") or {}).items() if not keep) or "none",
-                p.get("early_return", "none"),
-                p.get("cap") or s["cap"],
+                words(p.get("early_return") or "none"),
+                people(s["cap"] if p.get("cap") is None else p["cap"]),
                 p.get("description") or "",
             )
             # the phases the policy amounts to (older run folders: as written)
             for p in record.get("phases") or s["policy"]["phases"]
         ]
         parts.append(
-            f"<h3>{_e(s.get('title') or name)} <code>{_e(name)}</code></h3>"
+            f"<h3>{_e(labels[name])}"
+            + ("" if _named(labels[name], name) == labels[name] else f" (<code>{_e(name)}</code>)")
+            + "</h3>"
             f"<p>{_e(s.get('description') or '')}</p>"
             + _announcements(s)
-            + _table(
+            + table(
                 [
                     "Phase",
                     "Announced",
@@ -178,7 +171,7 @@ def _announcements(s: dict) -> str:
         return ""
     rows = []
     for a in items:
-        said = ", ".join(k for k in ANNOUNCED_KEYS if a.get(k) not in (None, [], {}))
+        said = ", ".join(words(k) for k in ANNOUNCED_KEYS if a.get(k) not in (None, [], {}))
         if a.get("alternatives"):
             chance = "one of " + ", ".join(
                 f"{alt.get('name') or 'alternative'} (weight {alt.get('weight', 0):g})"
@@ -190,8 +183,8 @@ def _announcements(s: dict) -> str:
             chance = "certain"
         rows.append((a["name"], a["announced"], a.get("takes_effect") or a["announced"],
                      said or "nothing new (a hold)", chance))  # fmt: skip
-    return "<p>Announcements, as made:</p>" + _table(
-        ["Announcement", "Announced", "Takes effect", "Sets", "Condition"], rows, set()
+    return "<p>Announcements, as made:</p>" + table(
+        ["Announcement", "Announced", "Takes effect", "Sets", "Condition"], rows
     )
 
 
@@ -224,70 +217,103 @@ def _targets(phase: dict, scenario: dict) -> str:
     return "hold the force as it is"
 
 
-def _results(c: Comparison) -> str:
+def _results(c: Comparison, labels: dict[str, str]) -> str:
+    one = c.replications == 1
     outcomes = c.outcomes.set_index(["scenario", "outcome"])
     rows = []
-    for column, label in HEADLINE.items():
-        if column == "zero_on" or (c.scenarios[0], column) not in outcomes.index:
+    for column in HEADLINE:
+        info = outcome_info(column)
+        if not info.numeric or (c.scenarios[0], column) not in outcomes.index:
             continue
-        scale = SCALE.get(column, 1.0)
-        rows.append([label] + [_interval(outcomes.loc[(n, column)], scale) for n in c.scenarios])
-    text = (
-        f"<p>Mean over replications, with the 90% interval (5th to 95th percentile) in "
-        f"brackets. {_runs(c.replications)} per option, with common random numbers.</p>"
-        + _table(["Outcome", *c.scenarios], rows, set(range(1, len(c.scenarios) + 1)))
+        label, scale = info.heading, info.scale
+        rows.append(
+            [label] + [_interval(outcomes.loc[(n, column)], scale, one=one) for n in c.scenarios]
+        )
+    said = (
+        "<p>The outcomes of the single replication (no intervals: run more replications "
+        "for them).</p>"
+        if one
+        else "<p>Mean over replications, with the 90% interval (5th to 95th percentile) in "
+        f"brackets. {plural(c.replications, 'replication')} per option, with common random "
+        "numbers.</p>"
+    )
+    text = said + table(
+        ["Outcome", *(labels[n] for n in c.scenarios)], rows, range(1, len(c.scenarios) + 1)
     )
     if not c.differences.empty:
         diffs = c.differences.set_index(["scenario", "outcome"])
         others = [n for n in c.scenarios if n != c.reference]
         rows = []
-        for column, label in HEADLINE.items():
+        for column in HEADLINE:
             if (others[0], column) not in diffs.index:
                 continue
-            scale = SCALE.get(column, 1.0)
+            label, scale = outcome_info(column).heading, outcome_info(column).scale
             rows.append(
-                [label] + [_interval(diffs.loc[(n, column)], scale, ci=True) for n in others]
+                [label]
+                + [_interval(diffs.loc[(n, column)], scale, ci=True, one=one) for n in others]
             )
+        reference = labels[c.reference]
+        how = (
+            "in the same (and only) replication."
+            if one
+            else "in the same replication (the same random world): mean, 90% interval of the "
+            "differences, and the 95% confidence interval of the mean difference."
+        )
         text += (
-            f"<h3>Difference from {_e(c.reference)}</h3><p>Each option minus {_e(c.reference)} "
-            "in the same replication (the same random world): mean, 90% interval of the "
-            "differences, and the 95% confidence interval of the mean difference.</p>"
-            + _table(
-                ["Outcome", *(f"{n} − {c.reference}" for n in others)],
+            f"<h3>Difference from {_e(reference)}</h3><p>Each option minus {_e(reference)} "
+            + how
+            + "</p>"
+            + table(
+                ["Outcome", *(f"{labels[n]} − {reference}" for n in others)],
                 rows,
-                set(range(1, len(others) + 1)),
+                range(1, len(others) + 1),
             )
         )
     return text
 
 
-def _interval(row: pd.Series, scale: float, ci: bool = False) -> str:
-    mean, low, high = row["mean"] * scale, row["q05"] * scale, row["q95"] * scale
-    text = f"{_num(mean)} ({_num(low)} to {_num(high)})"
-    if ci and pd.notna(row["ci_low"]):
-        text += f"; CI {_num(row['ci_low'] * scale)} to {_num(row['ci_high'] * scale)}"
+def _interval(row: pd.Series, scale: float, ci: bool = False, one: bool = False) -> str:
+    """``mean (q05 to q95)``, and ``; CI low to high`` with ``ci``, all to the same decimals;
+    ``one`` replication: its value alone."""
+    numbers = [row["mean"], row["q05"], row["q95"]]
+    if ci and not one and pd.notna(row["ci_low"]):
+        numbers += [row["ci_low"], row["ci_high"]]
+    numbers = [x * scale for x in numbers]
+    known = [x for x in numbers if pd.notna(x)]
+    largest = max((abs(x) for x in known), default=0.0)
+    whole = all(float(x).is_integer() for x in known)
+    decimals = 0 if whole or largest >= 10 else 1 if largest >= 1 else 2
+    mean, low, high, *bounds = (_fixed(x, decimals) for x in numbers)
+    if one:
+        return mean
+    text = f"{mean} ({low} to {high})"
+    if bounds:
+        text += f"; CI {bounds[0]} to {bounds[1]}"
     return text
 
 
-def _num(x: float) -> str:
+def _fixed(x: float, decimals: int) -> str:
     if pd.isna(x):
         return "n/a"
-    return f"{x:,.0f}" if abs(x) >= 10 or float(x).is_integer() else f"{x:,.2f}"
+    text = f"{x:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # no "-0"
 
 
-def _charts(c: Comparison) -> str:
+def _charts(c: Comparison, labels: dict[str, str]) -> str:
     captions = {
         "total-vs-cap": "Boots on the ground and the cap count against the cap",
         "composition": "People by role (cap count)",
         "movements": "People arriving and leaving per week",
         "outcomes": "Spread of the headline outcomes across replications",
-        "differences": f"Difference of each option from {c.reference}",
+        "differences": f"Difference of each option from {labels[c.reference]}",
     }
     parts = []
     for n, (stem, draw) in enumerate(c.chart_makers().items()):
         kind = next((k for k in captions if stem.startswith(k)), stem)
         scenario = stem.removeprefix(kind).lstrip("-")
-        caption = captions.get(kind, stem) + (f": {scenario}" if scenario else "")
+        caption = captions.get(kind, stem)
+        if scenario in labels:  # the chart names the option; say which one it is
+            caption += f": {_named(labels[scenario], scenario)}"
         try:
             drawing = _svg(draw(), f"c{n}-")
         except Exception as error:  # one chart's bug must not cost the report
@@ -312,86 +338,15 @@ def _svg(fig: Figure, prefix: str) -> str:
     return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m[1]}"', text)
 
 
-def _assumptions(c: Comparison) -> str:
-    names = c.scenarios
-    values: dict[str, dict[str, str]] = {}
-    sources: dict[str, str] = {}
-    for name in names:
-        record = c.scenario(name)
-        drawn = record.get("uncertainties") or {}
-        for path, value in _leaves(record["resolved"]):
-            shown = _distribution(drawn[path]) if path in drawn else _value(value)
-            values.setdefault(path, {})[name] = shown
-            sources.setdefault(path, _source(path, record) or "(no note in the files)")
-    rows = []
-    for path in sorted(values):
-        per = values[path]
-        if len(set(per.values())) == 1 and len(per) == len(names):
-            shown = next(iter(per.values()))
-        else:
-            shown = "; ".join(f"{n}: {per.get(n, '(not set)')}" for n in names)
-        rows.append([path, shown, sources.get(path, "")])
-    return (
-        "<p>Every parameter of the options as they ran (after <code>extends</code> and any "
-        "<code>--set</code>), with the note or source written next to it in the scenario "
-        "files; where the options differ, each option's value is given. Distributions are "
-        "drawn once per replication.</p>" + _table(["Parameter", "Value", "Source or note"], rows)
-    )
-
-
-def _leaves(data: object, path: str = "") -> Iterable[tuple[str, object]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if (not path and key in SKIP) or key == "source":
-                continue
-            yield from _leaves(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(data, list) and data and isinstance(data[0], dict):
-        for i, value in enumerate(data):
-            yield from _leaves(value, f"{path}.{i}")
-    else:
-        yield path, data
-
-
-def _source(path: str, record: dict) -> str:
-    """The note written next to the key, or the nearest ``source`` above it."""
-    notes = record.get("notes") or {}
-    parts = path.split(".")
-    for n in range(len(parts), 0, -1):
-        prefix = ".".join(parts[:n])
-        if prefix in notes and (n == len(parts) or not notes[prefix][:1].isdigit()):
-            return notes[prefix]
-        node = record["resolved"]
-        for part in parts[:n]:
-            node = node[int(part)] if isinstance(node, list) else node.get(part, {})
-        if isinstance(node, dict) and node.get("source"):
-            return str(node["source"])
-    return ""
-
-
-def _distribution(dist: dict) -> str:
-    params = ", ".join(
-        f"{k}={v}" for k, v in dist.items() if k not in ("distribution", "source") and v is not None
-    )
-    return f"{dist['distribution']}({params})"
-
-
-def _value(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:,.6g}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    if value is None:
-        return "none"
-    return str(value)
-
-
-def _provenance(c: Comparison) -> str:
+def _provenance(c: Comparison, labels: dict[str, str]) -> str:
     m = c.manifest
-    rows = [[s["name"], s["hash"][:16], ", ".join(s.get("files", []))] for s in m["scenarios"]]
+    rows = [
+        [_named(labels[s["name"]], s["name"]), s["hash"][:16], ", ".join(s.get("files", []))]
+        for s in m["scenarios"]
+    ]
     facts = [
         ["Seed", m.get("seed")],
+        *([["Differences from", labels[c.reference]]] if len(c.scenarios) > 1 else []),
         ["Replications per option", f"{c.replications:,}"],
         ["Precision reached", _precision(m.get("precision_reached"))],
         ["Executor", f"{m.get('executor')} ({m.get('workers')} workers)"],
@@ -404,8 +359,8 @@ def _provenance(c: Comparison) -> str:
         ["Overrides", ", ".join(m.get("overrides") or []) or "none"],
     ]
     return (
-        _table(["Scenario", "Hash (SHA-256, first 16)", "Files"], rows)
-        + _table(["", ""], facts)
+        table(["Scenario", "Hash (SHA-256, first 16)", "Files"], rows)
+        + table(["", ""], facts)
         + '<p class="note">The same scenario files, seed and version give the same numbers; '
         "the full resolved scenarios are in the run folder's <code>manifest.json</code>.</p>"
     )

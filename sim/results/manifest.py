@@ -69,6 +69,8 @@ def build_manifest(
                 "files": s.files,
                 "hash": scenario_hash(s),
                 "resolved": s.model_dump(mode="json", exclude={"extends"}),
+                # what the files and overrides wrote (the rest are the schema's defaults)
+                "written": s.model_dump(mode="json", exclude={"extends"}, exclude_unset=True),
                 # the phases the policy amounts to (for announcements, worked out from them)
                 "phases": [p.model_dump(mode="json") for p in s.policy.phases or []],
                 "notes": s.notes,

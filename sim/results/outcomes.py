@@ -18,6 +18,9 @@ Per phase with targets (``<phase>`` is the phase name in lower case with undersc
 ``<phase>_met_on``, the first date from the phase's start on which every role's cap count
 is within the tolerance of its target (empty if never), and ``<phase>_days_late``, days
 past the deadline on that date (0 if on time; empty if never met or no deadline).
+
+Their names, labels, units and which way is better are in the registry,
+:mod:`sim.scenario.outcomes`.
 """
 
 from __future__ import annotations
@@ -26,15 +29,11 @@ import numpy as np
 import pandas as pd
 
 from sim.model.recorder import Recording
+from sim.scenario.outcomes import DAYS_LATE, MET_ON, phase_outcome
 from sim.scenario.schema import Scenario
 from sim.scenario.timeline import Timeline
 
 YEAR_DAYS = 365.25
-NUMERIC_OUTCOMES = (
-    "days_over_cap", "peak_boots_on_ground", "mean_boots_on_ground", "peak_cap_count",
-    "mean_cap_count", "final_cap_count", "adviser_days", "exposed_person_days", "people_flown",
-    "attacks", "casualties", "troop_cost_usd", "base_cost_usd", "total_cost_usd", "shortfalls",
-)  # fmt: skip
 
 
 def outcomes(rec: Recording, scenario: Scenario) -> dict[str, object]:
@@ -106,9 +105,9 @@ def _phase_outcomes(cap_count: np.ndarray, scenario: Scenario, tl: Timeline) -> 
         last = int(tl.starts[end]) if end < len(tl.starts) else n_days
         days = range(first, min(last, n_days))
         met = next((d for d in days if not goal.misses(cap_count[d].tolist())), None)
-        key = phase.slug
-        out[f"{key}_met_on"] = start + pd.Timedelta(days=met) if met is not None else pd.NaT
+        met_on = start + pd.Timedelta(days=met) if met is not None else pd.NaT
+        out[phase_outcome(MET_ON, phase.slug)] = met_on
         deadline = tl.due(i)
         late = np.nan if met is None or deadline is None else float(max(0, met - int(deadline)))
-        out[f"{key}_days_late"] = late
+        out[phase_outcome(DAYS_LATE, phase.slug)] = late
     return out

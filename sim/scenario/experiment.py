@@ -37,7 +37,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from sim.errors import ScenarioError
+from sim.scenario.keys import as_key
 from sim.scenario.loader import leaf_type, load_scenario, read_document, validate_model
+from sim.scenario.outcomes import DAYS_LATE, NUMERIC, phase_outcome
 from sim.scenario.schema import Scenario
 from sim.scenario.values import apply_values
 
@@ -182,7 +184,7 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Scenario]]:
                 if name not in names:
                     raise ScenarioError(f"no scenario named '{name}' (have {', '.join(names)})",
                                         file=file, line=line, key=f"{section}.{key}")  # fmt: skip
-            kind = leaf_type(tuple(int(p) if p.isdigit() else p for p in key.split(".")))
+            kind = leaf_type(as_key(key))
             if kind is None:
                 raise ScenarioError("no such setting in a scenario", file=file, line=line,
                                     key=f"{section}.{key}")  # fmt: skip
@@ -197,12 +199,11 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Scenario]]:
 
 
 def outcome_names(scenarios: list[Scenario]) -> set[str]:
-    """The numeric outcomes a run of these scenarios gives (see sim.results.outcomes)."""
-    from sim.results.outcomes import NUMERIC_OUTCOMES
-
-    names = set(NUMERIC_OUTCOMES)
+    """The numeric outcomes a run of these scenarios gives (see sim.scenario.outcomes)."""
+    names = set(NUMERIC)
     for s in scenarios:
-        names |= {f"{p.slug}_days_late" for p in s.policy.phases if p.deadline is not None}
+        late = [p.slug for p in s.policy.phases if p.deadline is not None]
+        names |= {phase_outcome(DAYS_LATE, slug) for slug in late}
     return names
 
 

@@ -15,7 +15,7 @@ folder; every chart method returns a Figure and never writes a file.
 
 from __future__ import annotations
 
-import json
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -26,7 +26,7 @@ import pandas as pd
 
 from sim import plots  # a lazy package: matplotlib loads when a chart is drawn
 from sim.analysis.statistics import differences, outcome_table
-from sim.errors import OutputError
+from sim.errors import AnalysisError, OutputError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -83,6 +83,16 @@ class Comparison:
             if s["name"] == name:
                 return s
         raise KeyError(f"no scenario {name!r} (have {', '.join(self.scenarios)})")
+
+    def with_reference(self, name: str) -> Comparison:
+        """The same runs with the other options compared with ``name``: differences (paired
+        by replication) worked out again, and the charts and report drawn against it."""
+        if name not in self.scenarios:
+            have = ", ".join(self.scenarios)
+            raise AnalysisError(f"no scenario {name!r} to compare with (have {have})")
+        diffs = differences(self.summary, name) if len(self.scenarios) > 1 else pd.DataFrame()
+        manifest = {**self.manifest, "reference": name}
+        return dataclasses.replace(self, differences=diffs, manifest=manifest)
 
     def footer(self, name: str | None = None) -> str:
         runs = f"{self.replications:,} replication{'s' if self.replications > 1 else ''}"
@@ -152,10 +162,13 @@ class Comparison:
             makers["differences"] = self.plot_differences
         return makers
 
-    def report(self, path: str | Path | None = None) -> Path:
-        """Write the self-contained HTML report (default: ``report.html`` in the run folder)."""
+    def report(self, path: str | Path | None = None, reference: str | None = None) -> Path:
+        """Write the self-contained HTML report (default: ``report.html`` in the run folder),
+        with the options compared with ``reference`` (default: the run's)."""
         from sim.report import write_report
 
+        if reference is not None:
+            return self.with_reference(reference).report(path)
         if path is None:
             if self.folder is None:
                 raise ValueError("give a path for the report (this comparison has no folder)")
@@ -185,15 +198,11 @@ def build_comparison(
 
 def load_results(folder: str | Path) -> Comparison:
     """The Comparison of an earlier run, read from its folder (nothing is run again)."""
+    from sim.results.layout import read_manifest
+
     folder = Path(folder)
-    path = folder / "manifest.json"
-    if not path.is_file():
-        raise OutputError(f"{folder}: not a run folder (no manifest.json)")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        status = manifest.get("status")
-    except (ValueError, AttributeError, UnicodeDecodeError):
-        raise OutputError(f"{path}: damaged (not the JSON a run writes)") from None
+    manifest = read_manifest(folder)
+    status = manifest.get("status")
     if status != "complete":
         raise OutputError(f"{folder}: the run is {status}, not complete")
     written = set(manifest.get("files") or [])

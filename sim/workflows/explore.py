@@ -214,6 +214,7 @@ def sweep(
                     means,
                     outcome,
                     inputs=list(experiment.inputs),
+                    manifest=manifest,
                 )
         _finish(folder, manifest, tables, charts, formats, result)
         return Exploration(folder.path, experiment, result, tables)
@@ -317,6 +318,7 @@ def sensitivity(
                     scenario=scenario,
                     outcome=outcome,
                     method=method,
+                    manifest=manifest,
                 )
                 charts[f"tornado-{scenario}-{outcome}"] = partial(
                     _chart,
@@ -324,12 +326,14 @@ def sensitivity(
                     tables["tornado"].dropna(subset=["swing"]),
                     scenario=scenario,
                     outcome=outcome,
+                    manifest=manifest,
                 )
             over = tables["indices_over_time"]
             if not over.empty and (over["scenario"] == scenario).any():
                 charts[f"over-time-{scenario}"] = partial(
-                    _chart, "sensitivity_over_time", over, scenario=scenario, method=method
-                )
+                    _chart, "sensitivity_over_time", over, scenario=scenario, method=method,
+                    manifest=manifest,
+                )  # fmt: skip
             else:  # the monthly cap count did not vary across the samples in any month
                 notes.append(
                     f"{scenario}: no sensitivity over time (the monthly cap count never varies)"
@@ -432,6 +436,7 @@ def robustness(
                     ok,
                     tables["rules"],
                     scenario=scenario,
+                    manifest=manifest,
                 )
         _finish(folder, manifest, tables, charts, formats, result)
         return Exploration(folder.path, experiment, result, tables)

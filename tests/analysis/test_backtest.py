@@ -94,7 +94,8 @@ def test_the_overlay_chart_draws_the_band_the_median_and_the_observed_points(run
     points = next(line for line in ax.lines if line.get_label().startswith("Observed"))
     np.testing.assert_allclose(points.get_ydata(), observed["us_troops"])
     assert fig._suptitle.get_text() and ax.get_ylabel().startswith("People")
-    assert len(ax.get_legend().get_texts()) == 3
+    legends = [*fig.legends, *(s for f in fig.subfigs for s in f.legends), ax.get_legend()]
+    assert sum(len(legend.get_texts()) for legend in legends if legend) == 3
     # An announcement line for every phase after the first, and one per deadline.
     starts = (pd.to_datetime(phases["start"]) > band["date"].min()).sum()
     deadlines = phases["deadline"].notna().sum()

@@ -6,13 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.analysis.statistics import (
-    HEADLINE,
-    differences,
-    outcome_columns,
-    outcome_table,
-    precision_reached,
-)
+from sim.analysis.statistics import differences, outcome_columns, outcome_table
 
 Z = 1.96
 
@@ -110,27 +104,6 @@ def test_differences_leave_out_unpaired_replications(summary):
 def test_an_unknown_reference_is_refused(summary):
     with pytest.raises(ValueError, match="'c'"):
         differences(summary, reference="c")
-
-
-def test_precision_reached_by_hand(summary):
-    widths = precision_reached(summary, 0.1)
-    assert set(widths) == {"casualties", "total_cost_usd"}  # headline outcomes present
-    assert set(widths) <= set(HEADLINE)
-    half_a = Z * math.sqrt(2.5) / math.sqrt(5) / 3  # a: mean 3
-    half_b = Z * math.sqrt(10) / math.sqrt(5) / 6  # b: 2, 4, 6, 8, 10, mean 6
-    assert widths["casualties"] == pytest.approx(max(half_a, half_b), rel=1e-4)
-    b_cost = [13.0, 11.0, 15.0, 12.0, 11.0]
-    half_cost = Z * np.std(b_cost, ddof=1) / math.sqrt(5) / np.mean(b_cost)
-    assert widths["total_cost_usd"] == pytest.approx(half_cost, rel=1e-4)  # a's is 0
-
-
-def test_precision_of_zero_and_of_a_single_replication():
-    zeros = pd.DataFrame({"scenario": "a", "replication": [0, 1, 2], "casualties": [0, 0, 0]})
-    assert precision_reached(zeros, 0.1, ["casualties"]) == {"casualties": 0.0}
-    around_zero = zeros.assign(casualties=[-1, 0, 1])
-    assert precision_reached(around_zero, 0.1, ["casualties"]) == {"casualties": math.inf}
-    one = zeros.iloc[:1].assign(casualties=[4])
-    assert precision_reached(one, 0.1, ["casualties"]) == {"casualties": math.inf}
 
 
 def test_a_single_replication_has_no_spread():

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 import sim.plots
-from sim.analysis.statistics import HEADLINE
 from sim.cli import app
 from sim.ensemble.runner import BAND_COLUMNS, Plan
+from sim.scenario.outcomes import PRECISE
 from sim.workflows.run import run_scenarios
 
 from ..conftest import ADVISORY, SHORT_ADVISORY, STATUS_QUO
@@ -113,7 +113,7 @@ def test_run_scenarios_side_by_side(tmp_path, no_charts):
     assert set(result.differences["scenario"]) == {"advisory"}
     assert set(result.differences["reference"]) == {"status-quo"}
     paired = result.differences.set_index("outcome")["n"]
-    assert (paired[HEADLINE] == 8).all()
+    assert (paired[list(PRECISE)] == 8).all()
     assert result.manifest["status"] == "complete"
     written = pd.read_csv(result.out / "differences.csv")
     assert len(written) == len(result.differences)

@@ -134,6 +134,14 @@ INPUTS = [
     "tour_extension_days",
     "cost.default_per_troop_year_usd",
 ]
+# The inputs in words, as the charts write them without a manifest (sim.plots.labels).
+WORDS = {
+    "threat.attacks_per_month": "Attacks per month",
+    "cap": "Cap (people)",
+    "policy.announcements.1.announced": "Announcement 1: announced",
+    "tour_extension_days": "Tour extension (days)",
+    "cost.default_per_troop_year_usd": "Default cost per troop-year (US$)",
+}
 N_SAMPLES = 40
 RULE = "threat.attacks_per_month > 12.5 and cap <= 1900"
 

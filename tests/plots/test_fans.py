@@ -64,7 +64,8 @@ def _panels(fig: Figure) -> list:
 
 
 def _legend_texts(fig: Figure) -> list[str]:
-    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes)]
+    legends = [*fig.legends, *(legend for sub in fig.subfigs for legend in sub.legends)]
+    legends += [ax.get_legend() for ax in fig.axes]
     return [t.get_text() for legend in legends if legend for t in legend.get_texts()]
 
 

@@ -17,6 +17,7 @@ from .conftest import (
     OPTIONS,
     OUTCOMES,
     RULE,
+    WORDS,
     assert_chart_complete,
     assert_nothing_clipped,
     assert_saves_as_png_and_svg,
@@ -116,8 +117,8 @@ def _box(ax) -> Rectangle:
 def test_box_edges_are_the_rule_cut_points(t):
     fig = CHARTS["boxes"](t)
     (ax,) = data_axes(fig)
-    assert ax.get_xlabel().startswith("threat.attacks_per_month")
-    assert ax.get_ylabel().startswith("cap")
+    assert ax.get_xlabel() == "Attacks per month"
+    assert ax.get_ylabel() == "Cap (people)"
     box = _box(ax)
     assert box.get_x() == pytest.approx(12.5)  # attacks > 12.5
     assert box.get_x() + box.get_width() > ax.get_xlim()[1]  # open sides: off the axes
@@ -126,7 +127,8 @@ def test_box_edges_are_the_rule_cut_points(t):
     assert box.get_y() + box.get_height() == pytest.approx(1900)  # cap <= 1900
     assert "80% of the failures inside (coverage)" in box.get_label()
     assert "90% of the futures inside fail (density)" in box.get_label()
-    assert f"{RULE} (coverage 80%, density 90%)" in subtitle_text(fig).replace("\n", " ")
+    rule = "Attacks per month > 12.5 and Cap (people) ≤ 1,900"  # RULE in words
+    assert f"{rule} (coverage 80%, density 90%)" in subtitle_text(fig).replace("\n", " ")
 
 
 def test_box_points_are_the_futures(t):
@@ -157,7 +159,7 @@ def test_box_bounds_combine_conditions_on_one_input(t):
     )
     fig = discovered_boxes(t["inputs"], t["means"], t["ok"], rules, scenario="advisory")
     (ax,) = data_axes(fig)
-    assert ax.get_xlabel().startswith("cap")
+    assert ax.get_xlabel() == "Cap (people)"
     box = _box(ax)
     assert (box.get_x(), box.get_x() + box.get_width()) == pytest.approx((1600, 2400))
     assert box.get_y() == pytest.approx(4)
@@ -169,7 +171,7 @@ def test_no_box_when_no_or_every_future_fails(t, option, text):
     (ax,) = data_axes(fig)
     assert f"{text} future fails" in subtitle_text(fig)
     assert not [p for p in ax.patches if isinstance(p, Rectangle) and p.get_label() != ""]
-    assert ax.get_xlabel().startswith(INPUTS[0]) and ax.get_ylabel().startswith(INPUTS[1])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == (WORDS[INPUTS[0]], WORDS[INPUTS[1]])
 
 
 def test_dates_as_days_are_labelled(t):
@@ -177,7 +179,7 @@ def test_dates_as_days_are_labelled(t):
     rules = make_rules().assign(rule=lambda r: r["rule"].replace(RULE, f"{date} > 30"))
     fig = discovered_boxes(t["inputs"], t["means"], t["ok"], rules, scenario="advisory")
     (ax,) = data_axes(fig)
-    assert ax.get_xlabel() == f"{date} (days after the earliest date sampled)"
+    assert ax.get_xlabel() == "Announcement 1: announced (days after the earliest date sampled)"
 
 
 # --- mistakes ----------------------------------------------------------------------------

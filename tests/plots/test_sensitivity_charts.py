@@ -16,12 +16,14 @@ from sim.plots.sensitivity import outcome_scatter, sensitivity_chart, sensitivit
 from .conftest import (
     INPUTS,
     OPTIONS,
+    WORDS,
     assert_chart_complete,
     assert_nothing_clipped,
     assert_saves_as_png_and_svg,
     assert_takes_title_and_footer,
     data_axes,
     explore_tables,
+    legend_texts,
     ytick_texts,
 )
 
@@ -103,23 +105,23 @@ def test_nothing_falls_off_the_figure(chart, t):
 def test_scatter_points_are_the_means(t):
     fig = CHARTS["scatter"](t)
     panels = {ax.get_title(loc="left"): ax for ax in data_axes(fig)}
-    assert list(panels) == INPUTS
+    assert list(panels) == [WORDS[name] for name in INPUTS]  # inputs in words
     means, experiments = t["means"], t["experiments"].set_index("sample")
     advisory = means[means["scenario"] == "advisory"]
     x = experiments.loc[advisory["sample"]]
     cost = advisory["total_cost_usd"].to_numpy() * 1e-6
-    points = _points(panels["cap"], "advisory")
+    points = _points(panels["Cap (people)"], "advisory")
     np.testing.assert_allclose(points, np.column_stack([x["cap"], cost]))
-    dated = _points(panels["policy.announcements.1.announced"], "advisory")
+    dated = _points(panels["Announcement 1: announced"], "advisory")
     days = mdates.date2num(pd.to_datetime(x["policy.announcements.1.announced"]).to_numpy())
     np.testing.assert_allclose(dated[:, 0], days)
-    assert "US$ million" in panels["threat.attacks_per_month"].get_ylabel()
-    assert panels["threat.attacks_per_month"].get_xlabel() == "Attacks per month"
+    assert "US$ million" in panels["Attacks per month"].get_ylabel()
+    assert panels["Attacks per month"].get_xlabel() == "Attacks per month"
 
 
 def test_scatter_puts_choices_side_by_side(t):
     fig = CHARTS["scatter"](t)
-    (ax,) = [ax for ax in data_axes(fig) if ax.get_title(loc="left") == "tour_extension_days"]
+    (ax,) = [ax for ax in data_axes(fig) if ax.get_title(loc="left") == "Tour extension (days)"]
     assert [label.get_text() for label in ax.get_xticklabels()] == ["0", "30", "60"]
     codes = t["experiments"]["tour_extension_days"].map({0: 0, 30: 1, 60: 2}).to_numpy()
     offsets = [_points(ax, name)[:, 0] - codes for name in OPTIONS]
@@ -138,7 +140,7 @@ def test_sobol_bars_are_the_indices_sorted_by_total(t):
     (ax,) = data_axes(fig)
     rows = t["sobol"].query("scenario == 'advisory' and outcome == 'total_cost_usd'")
     rows = rows.sort_values("ST", ascending=False)
-    assert ytick_texts(ax) == list(rows["input"])
+    assert ytick_texts(ax) == list(rows["input"].map(WORDS))
     first = _bars(ax, "First-order index: the input alone")
     total = _bars(ax, "Total index: with its interactions")
     np.testing.assert_allclose([b.get_width() for b in first], rows["S1"])
@@ -164,12 +166,12 @@ def test_morris_bars_and_points_are_the_indices(t):
     bars, points = data_axes(fig)
     rows = t["morris"].query("scenario == 'advisory' and outcome == 'adviser_days'")
     rows = rows.sort_values("mu_star", ascending=False)
-    assert ytick_texts(bars) == list(rows["input"])
+    assert ytick_texts(bars) == list(rows["input"].map(WORDS))
     widths = [b.get_width() for b in _bars(bars, "μ*: mean absolute elementary effect")]
     np.testing.assert_allclose(widths, rows["mu_star"])
     (scatter,) = [c for c in points.collections if isinstance(c, PathCollection)]
     np.testing.assert_allclose(scatter.get_offsets(), rows[["mu_star", "sigma"]])
-    assert [t.get_text() for t in points.texts] == list(rows["input"])
+    assert sorted(t.get_text() for t in points.texts) == sorted(rows["input"].map(WORDS))
     assert "person-days" in bars.get_xlabel()
 
 
@@ -189,7 +191,7 @@ def test_tornado_bars_run_from_the_centre_to_each_end(t):
     (ax,) = data_axes(fig)
     rows = t["tornado"].query("scenario == 'advisory' and outcome == 'total_cost_usd'")
     rows = rows.sort_values("swing", ascending=False)
-    assert ytick_texts(ax) == list(rows["input"])  # largest swing at the top
+    assert ytick_texts(ax) == list(rows["input"].map(WORDS))  # largest swing at the top
     low = _bars_by_row(ax, "Input at the lowest end of its range")
     high = _bars_by_row(ax, "Input at the highest end of its range")
     for y, row in enumerate(rows.itertuples()):
@@ -233,7 +235,7 @@ def test_tornado_says_when_an_input_changes_nothing(t):
     table.loc[still, "swing"] = 0.0
     fig = tornado(table, scenario="advisory", outcome="total_cost_usd")
     (ax,) = data_axes(fig)
-    assert ytick_texts(ax)[-1] == "cap"
+    assert ytick_texts(ax)[-1] == "Cap (people)"
     assert [text.get_text() for text in ax.texts].count("no change") == 1
 
 
@@ -243,15 +245,14 @@ def test_lines_over_time_are_the_monthly_indices(t, method, column):
     (ax,) = data_axes(fig)
     table = t[f"{method}_time"].query("scenario == 'advisory'")
     for name in INPUTS:
-        (line,) = [line for line in ax.lines if line.get_label() == name]
+        (line,) = [line for line in ax.lines if line.get_label() == WORDS[name]]
         rows = table[table["input"] == name].sort_values("month")
         np.testing.assert_allclose(line.get_ydata(), rows[column])
         months = mdates.date2num(pd.to_datetime(rows["month"]).to_numpy())
         np.testing.assert_allclose(line.get_xdata(), months)
     expected = "First-order index" if method == "sobol" else "μ* (people)"
     assert ax.get_ylabel().startswith(expected)
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[0] == INPUTS[0]  # most influential on average first
+    assert legend_texts(fig)[0] == WORDS[INPUTS[0]]  # most influential on average first
 
 
 # --- mistakes ----------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import json
 import re
 import shutil
 from collections import Counter
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -20,99 +19,8 @@ from sim.cli import app
 runner = CliRunner()
 SECTIONS = ["options", "outcomes", "charts", "assumptions", "provenance"]
 INTERVAL = re.compile(r"^-?[\d,.]+ \(-?[\d,.]+ to -?[\d,.]+\)")
-# Attributes through which a page loads or links to something.
-LINKING = {"src", "href", "xlink:href", "srcset", "action", "formaction", "poster", "data",
-           "background", "longdesc", "manifest", "ping"}  # fmt: skip
 NOT_PARAMETERS = {"name", "title", "description", "extends", "sources", "policy"}  # top level
 URL = re.compile(r"url\(\s*['\"]?([^'\")]*)", re.IGNORECASE)
-
-
-class Page(HTMLParser):
-    """What the tests look at: tags, ids, links, and each section's text and tables."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: Counter[str] = Counter()
-        self.ids: list[str] = []
-        self.links: list[tuple[str, str, str]] = []  # (tag, attribute, value)
-        self.styles: list[str] = []  # style attributes and <style> contents
-        self.headings: dict[str, str] = {}  # section id -> its h2
-        self.text: dict[str, str] = {}  # section id -> its text
-        self.tables: dict[str, list[list[list[str]]]] = {}  # section id -> tables -> rows
-        self.figure_svgs: list[str] = []  # ids of the figures holding an svg
-        self.title = ""
-        self._section = "header"
-        self._in: Counter[str] = Counter()
-        self._figure = ""
-        self._svg_depth = 0
-        self._cell: list[str] | None = None
-        self.feed(text)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self._attributes(tag, attrs)
-        self._in[tag] += 1
-        self._space()
-        attrs = dict(attrs)
-        if tag == "section":
-            self._section = attrs.get("id", "")
-            self.text[self._section] = ""
-        elif tag == "figure":
-            self._figure = attrs.get("id", "")
-        elif tag == "svg":
-            if self._in["figure"] and self._svg_depth == 0:
-                self.figure_svgs.append(self._figure)
-            self._svg_depth += 1
-        elif tag == "table":
-            self.tables.setdefault(self._section, []).append([])
-        elif tag == "tr" and self._section in self.tables:
-            self.tables[self._section][-1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_startendtag(self, tag, attrs):
-        self._attributes(tag, attrs)
-
-    def handle_endtag(self, tag):
-        self._in[tag] -= 1
-        self._space()
-        if tag == "svg":
-            self._svg_depth -= 1
-        elif tag in ("td", "th") and self._cell is not None:
-            self.tables[self._section][-1][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "section":
-            self._section = "footer"
-
-    def handle_data(self, data):
-        if self._in["title"]:
-            self.title += data
-        if self._in["style"]:
-            self.styles.append(data)
-        if self._in["h2"] and self._section:
-            self.headings[self._section] = self.headings.get(self._section, "") + data
-        if self._section:
-            self.text[self._section] = self.text.get(self._section, "") + data
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def _attributes(self, tag, attrs):
-        self.tags[tag] += 1
-        for name, value in attrs:
-            if name == "id":
-                self.ids.append(value)
-            elif name.lower() in LINKING:
-                self.links.append((tag, name, value or ""))
-            elif name.lower() == "style":
-                self.styles.append(value or "")
-
-    def _space(self) -> None:
-        """Keep the text of neighbouring elements apart."""
-        if self._section:
-            self.text[self._section] = self.text.get(self._section, "") + " "
-
-    def words(self, section: str) -> str:
-        return " ".join(self.text.get(section, "").split())
 
 
 def _words(text: str) -> str:
@@ -125,8 +33,8 @@ def html(report) -> str:
 
 
 @pytest.fixture(scope="module")
-def page(html) -> Page:
-    return Page(html)
+def page(html, read_page):
+    return read_page(html)
 
 
 @pytest.fixture(scope="module")
@@ -185,9 +93,13 @@ def test_every_option_has_its_description_and_phases(page, cmp):
         assert list(_rows(table)) == [p["name"] for p in cmp.scenario(name)["phases"]]
 
 
+def _title(cmp, name: str) -> str:
+    return cmp.scenario(name)["resolved"]["title"]
+
+
 def test_the_outcome_table_gives_each_option_with_its_interval(page, cmp):
     outcomes, diffs = page.tables["results"][:2]
-    assert outcomes[0] == ["Outcome", *cmp.scenarios]
+    assert outcomes[0] == ["Outcome", *(_title(cmp, n) for n in cmp.scenarios)]
     rows = _rows(outcomes)
     assert len(rows) >= 5
     for label, cells in rows.items():
@@ -197,8 +109,22 @@ def test_the_outcome_table_gives_each_option_with_its_interval(page, cmp):
     for name, cell in zip(cmp.scenarios, rows["Mean cap count (people)"], strict=True):
         s = stats.loc[(name, "mean_cap_count")]
         assert cell == f"{s['mean']:,.0f} ({s['q05']:,.0f} to {s['q95']:,.0f})"
-    assert diffs[0] == ["Outcome", *(f"{n} − {cmp.reference}" for n in cmp.scenarios[1:])]
+    reference = _title(cmp, cmp.reference)
+    others = [_title(cmp, n) for n in cmp.scenarios[1:]]
+    assert diffs[0] == ["Outcome", *(f"{title} − {reference}" for title in others)]
     assert all("CI" in cell for cells in _rows(diffs).values() for cell in cells)
+
+
+def test_options_are_called_by_their_titles_with_the_name_the_charts_use(page, cmp):
+    titles = [_title(cmp, n) for n in cmp.scenarios]
+    results = page.words("results")
+    assert f"Difference from {titles[0]}" in results
+    untitled = re.sub("|".join(map(re.escape, titles)), "", results)
+    assert [n for n in cmp.scenarios if re.search(rf"\b{n}\b", untitled)] == []
+    options = page.words("options").replace("( ", "(").replace(" )", ")")  # around <code>
+    for name, title in zip(cmp.scenarios, titles, strict=True):
+        assert f"{title} ({name})" in options  # the heading: the title, then the name
+        assert f"per week: {title} ({name})" in page.words("charts")
 
 
 def test_one_svg_per_chart(page, html, folder):
@@ -210,8 +136,10 @@ def test_one_svg_per_chart(page, html, folder):
 
 
 def _leaves(data, path=""):
-    """Every parameter's dotted path, as ``--set`` writes it."""
-    if isinstance(data, dict):
+    """Every parameter's dotted path, as ``--set`` writes it (a distribution is one)."""
+    if isinstance(data, dict) and path and "distribution" in data:
+        yield path
+    elif isinstance(data, dict):
         for key, value in data.items():
             if key == "source" or (not path and key in NOT_PARAMETERS):
                 continue
@@ -223,13 +151,20 @@ def _leaves(data, path=""):
         yield path
 
 
-def test_the_assumptions_list_every_parameter(page, cmp):
+def _value(data, path: str):
+    for part in path.split("."):
+        data = data[int(part)] if isinstance(data, list) else data[part]
+    return data
+
+
+def test_the_assumptions_list_every_parameter_that_is_set(page, cmp):
     (table,) = page.tables["assumptions"]
     assert table[0] == ["Parameter", "Value", "Source or note"]
     rows = _rows(table)
     for name in cmp.scenarios:
-        missing = [p for p in _leaves(cmp.scenario(name)["resolved"]) if p not in rows]
-        assert missing == [], name
+        resolved = cmp.scenario(name)["resolved"]
+        set_ = [p for p in _leaves(resolved) if _value(resolved, p) is not None]
+        assert [p for p in set_ if p not in rows] == [], name
     assert all(len(cells) == 2 and cells[0] for cells in rows.values())
 
 
@@ -240,7 +175,7 @@ def test_the_assumptions_give_values_and_sources(page, settings):
     assert rows["airlift.seats_per_sortie"][0] == "110"
     assert rows["airlift.seats_per_sortie"][1]
     value, source = rows["threat.attacks_per_month"]
-    assert re.fullmatch(r"triangular\(low=5(\.0)?, mode=8(\.0)?, high=15(\.0)?\)", value), value
+    assert value == "triangular (low 5; mode 8; high 15)"
     assert source
     assert rows["end"][0] == settings.override.split("=")[1]  # as it ran, after --set
 
@@ -298,14 +233,14 @@ def _without_charts(text: str) -> str:
     return re.sub(r"<svg.*?</svg>", "<svg/>", text, flags=re.DOTALL)
 
 
-def test_sim_report_writes_the_report_of_a_folder(folder, html, tmp_path):
+def test_sim_report_writes_the_report_of_a_folder(folder, html, tmp_path, read_page):
     copy = _copy(folder, tmp_path / "copy")
     result = runner.invoke(app, ["report", str(copy)])
     assert result.exit_code == 0, (result.output, result.exception)
     written = copy / "report.html"
     assert str(written) in result.output.replace("\n", "")
     text = written.read_text(encoding="utf-8")
-    assert Page(text).figure_svgs == Page(html).figure_svgs
+    assert read_page(text).figure_svgs == read_page(html).figure_svgs
     # read back from the folder, the same comparison gives the same report
     assert _without_charts(text) == _without_charts(html)
 
@@ -321,10 +256,10 @@ def one_option(tmp_path_factory, settings) -> tuple[Path, object]:
     return run, runner.invoke(app, ["report", str(run)])
 
 
-def test_sim_report_turns_a_run_of_one_option_into_a_report(one_option):
+def test_sim_report_turns_a_run_of_one_option_into_a_report(one_option, read_page):
     run, result = one_option
     assert result.exit_code == 0, (result.output, result.exception)
-    page = Page((run / "report.html").read_text(encoding="utf-8"))
+    page = read_page((run / "report.html").read_text(encoding="utf-8"))
     assert sorted(page.figure_svgs) == [
         "chart-composition",
         "chart-movements",
@@ -334,11 +269,19 @@ def test_sim_report_turns_a_run_of_one_option_into_a_report(one_option):
     assert len(page.tables["results"]) == 1  # no differences without a second option
 
 
-def test_a_report_of_one_replication_says_so_in_the_singular(one_option):
+def test_a_report_of_one_replication_says_so_in_the_singular(one_option, read_page):
     run, _ = one_option
-    page = Page((run / "report.html").read_text(encoding="utf-8"))
+    page = read_page((run / "report.html").read_text(encoding="utf-8"))
     assert "1 replication " in page.words("header")
     assert "1 replications" not in page.words("results")
+
+
+def test_a_report_of_one_replication_gives_values_not_intervals(one_option, read_page):
+    run, _ = one_option
+    page = read_page((run / "report.html").read_text(encoding="utf-8"))
+    cells = [cell for cells in _rows(page.tables["results"][0]).values() for cell in cells]
+    assert cells and all(re.fullmatch(r"-?[\d,.]+", cell) for cell in cells), cells
+    assert "interval" not in page.words("results").replace("no intervals", "")
 
 
 def _bad_folder(kind: str, folder: Path, tmp_path: Path) -> Path:
