@@ -48,8 +48,10 @@ def main() -> None:
         began = time.perf_counter()
         out = subprocess.run(
             [sys.executable, "-c", CHILD, args.scenario, str(n), str(args.workers)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         figures = json.loads(out.stdout.strip().splitlines()[-1])
         peaks.append(figures["driver_kb"])
         print(

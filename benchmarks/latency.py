@@ -63,8 +63,10 @@ def main() -> None:
                 times[name].append(wall(command(k)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    print(f"{platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores; "
-          f"{args.scenario}, median of {args.repeat}")  # fmt: skip
+    print(
+        f"{platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores; "
+        f"{args.scenario}, median of {args.repeat}"
+    )
     base = statistics.median(times["simulate (reference)"])
     print(f"{'command':<24}{'median s':>10}{'min s':>8}{'x reference':>13}")
     for name, values in times.items():

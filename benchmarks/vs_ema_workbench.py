@@ -13,7 +13,7 @@ a Latin hypercube, one replication per sample, written to a temporary experiment
   `run_seconds`.
 - EMA: a Python process, as a user would run it, that imports EMA Workbench and sim, builds
   a `Model` whose function runs one (sample, option) the way sim's worker does
-  (`apply_values`, then `run_one` with the same seed), runs it on a `MultiprocessingEvaluator`
+  (`apply_values`, then `replicate` with the same seed), runs it on a `MultiprocessingEvaluator`
   over the points sim sampled (read from sim's experiments table, so both run exactly the
   same points) and saves the results with `save_results`. "EMA s" is that whole process;
   "pool+runs" the `with MultiprocessingEvaluator(...)` block (pool start-up included);
@@ -170,10 +170,10 @@ _OPTION = None
 
 
 def _ema_model(**values: object) -> dict:
-    from sim.ensemble.worker import run_one
+    from sim.ensemble.worker import replicate
     from sim.scenario.values import apply_values
 
-    _, _, row = run_one(apply_values(_OPTION, values), SEED, 0)
+    _, _, row = replicate(apply_values(_OPTION, values), SEED, 0)
     return {name: row[name] for name in OUTCOMES}
 
 

@@ -68,8 +68,15 @@ from sim.errors import ChartWarning, ScenarioWarning, SimError
 _UsageError = typer.BadParameter.__base__
 # The commands that write a run folder, and what an interrupted one has saved in it (backtest
 # and calibrate write theirs whole, at the end). Typer stops the others (exit 130) silently.
-_SAVED = {"run": "batches", "compare": "batches", "sweep": "tasks", "sensitivity": "tasks",
-          "robustness": "tasks", "backtest": "nothing", "calibrate": "nothing"}  # fmt: skip
+_SAVED = {
+    "run": "batches",
+    "compare": "batches",
+    "sweep": "tasks",
+    "sensitivity": "tasks",
+    "robustness": "tasks",
+    "backtest": "nothing",
+    "calibrate": "nothing",
+}
 
 
 @contextlib.contextmanager
@@ -143,11 +150,15 @@ def _interrupted(stop: KeyboardInterrupt, saved: str) -> typer.Exit:
     """Ctrl-C or SIGTERM: one line saying where the run folder stands; exit 130."""
     folder = getattr(stop, "folder", None)
     if getattr(stop, "status", None) == "complete":
-        text = (f"interrupted while drawing charts: the run is complete in {folder}; "
-                f"`sim report {folder}` draws them")  # fmt: skip
+        text = (
+            f"interrupted while drawing charts: the run is complete in {folder}; "
+            f"`sim report {folder}` draws them"
+        )
     elif folder is not None:
-        text = (f"interrupted: finished {saved} are saved in {folder}; complete the run with "
-                f"the same command and --resume {folder}")  # fmt: skip
+        text = (
+            f"interrupted: finished {saved} are saved in {folder}; complete the run with "
+            f"the same command and --resume {folder}"
+        )
     else:
         text = "interrupted before the run folder was made; nothing was written"
     typer.echo(f"\n{text}", err=True)
@@ -213,9 +224,20 @@ def run(
 ) -> None:
     """Run scenario(s) and write tables, charts and a manifest to a new folder."""
     plan = _plan(seed, replications, precision, max_replications, batch_size)
-    _run(scenarios, overrides=overrides, plan=plan, executor=executor, workers=workers,
-         scheduler=scheduler, out=out, resume=resume, keep_series=keep_series,
-         reference=reference, formats=formats, report=report)  # fmt: skip
+    _run_and_print(
+        scenarios,
+        overrides=overrides,
+        plan=plan,
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        out=out,
+        resume=resume,
+        keep_series=keep_series,
+        reference=reference,
+        formats=formats,
+        report=report,
+    )
 
 
 @_command()
@@ -244,23 +266,40 @@ def compare(
     if len(scenarios) < 2:
         raise typer.BadParameter("compare needs two or more scenario files")
     plan = _plan(seed, replications, precision, max_replications, batch_size)
-    _run(scenarios, overrides=overrides, plan=plan, executor=executor, workers=workers,
-         scheduler=scheduler, out=out, resume=resume, keep_series=keep_series,
-         reference=reference, formats=formats, report=True)  # fmt: skip
+    _run_and_print(
+        scenarios,
+        overrides=overrides,
+        plan=plan,
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        out=out,
+        resume=resume,
+        keep_series=keep_series,
+        reference=reference,
+        formats=formats,
+        report=True,
+    )
 
 
-def _plan(seed: int, replications: int | None, precision: float, max_replications: int,
-          batch_size: int):  # fmt: skip
+def _plan(
+    seed: int, replications: int | None, precision: float, max_replications: int, batch_size: int
+):
     """The replications to run: ``replications`` of them, or (None) until ``precision``."""
     from sim.ensemble.runner import Plan
 
     if replications is None:
-        return Plan(seed=seed, replications=None, precision=precision,
-                    max_replications=max_replications, batch_size=batch_size)  # fmt: skip
+        return Plan(
+            seed=seed,
+            replications=None,
+            precision=precision,
+            max_replications=max_replications,
+            batch_size=batch_size,
+        )
     return Plan(seed=seed, replications=replications, batch_size=batch_size)
 
 
-def _run(
+def _run_and_print(
     scenarios: list[Path],
     *,
     overrides: list[str] | None,
@@ -411,10 +450,21 @@ def sweep(
     if design == Design.sobol:
         _balanced(samples)
     with _progress() as progress:
-        result = explore.sweep(experiment, design=design.value, samples=samples, levels=levels,
-                               replications=replications, seed=seed, executor=executor.value,
-                               workers=workers, scheduler=scheduler, out=out, resume=resume,
-                               formats=formats, progress=progress)  # fmt: skip
+        result = explore.sweep(
+            experiment,
+            design=design.value,
+            samples=samples,
+            levels=levels,
+            replications=replications,
+            seed=seed,
+            executor=executor.value,
+            workers=workers,
+            scheduler=scheduler,
+            out=out,
+            resume=resume,
+            formats=formats,
+            progress=progress,
+        )
     _print_exploration(result)
     _where("Results in", result.out)
 
@@ -446,18 +496,30 @@ def sensitivity(
     if method == Method.sobol:
         _balanced(samples)
     with _progress() as progress:
-        result = explore.sensitivity(experiment, method=method.value, outcomes=outcome,
-                                     samples=samples, replications=replications, seed=seed,
-                                     executor=executor.value, workers=workers,
-                                     scheduler=scheduler, out=out, resume=resume,
-                                     formats=formats, progress=progress)  # fmt: skip
+        result = explore.sensitivity(
+            experiment,
+            method=method.value,
+            outcomes=outcome,
+            samples=samples,
+            replications=replications,
+            seed=seed,
+            executor=executor.value,
+            workers=workers,
+            scheduler=scheduler,
+            out=out,
+            resume=resume,
+            formats=formats,
+            progress=progress,
+        )
     _print_exploration(result)
     indices = result.tables["indices"]
     console.print(cli_tables.indices_table(indices, method.value))
     for note in cli_tables.indices_notes(indices, method.value, samples):
         console.print(f"Note: {note}")
-    _where(f"All {len(indices):,} indices, with their confidence intervals, in",
-           result.out / "indices.csv")  # fmt: skip
+    _where(
+        f"All {len(indices):,} indices, with their confidence intervals, in",
+        result.out / "indices.csv",
+    )
     _where("Results in", result.out)
 
 
@@ -485,11 +547,20 @@ def robustness(
     if design == Design.sobol:
         _balanced(samples)
     with _progress() as progress:
-        result = explore.robustness(experiment, design=design.value, samples=samples,
-                                    replications=replications, seed=seed,
-                                    executor=executor.value, workers=workers,
-                                    scheduler=scheduler, out=out, resume=resume,
-                                    formats=formats, progress=progress)  # fmt: skip
+        result = explore.robustness(
+            experiment,
+            design=design.value,
+            samples=samples,
+            replications=replications,
+            seed=seed,
+            executor=executor.value,
+            workers=workers,
+            scheduler=scheduler,
+            out=out,
+            resume=resume,
+            formats=formats,
+            progress=progress,
+        )
     _print_exploration(result)
     satisficing, regret = result.tables["satisficing"], result.tables["regret_summary"]
     if not satisficing.empty:
@@ -502,8 +573,10 @@ def robustness(
 def _balanced(samples: int) -> None:
     if samples & (samples - 1):
         power = 2 ** round(math.log2(samples))
-        _note(f"--samples {samples} is not a power of 2: a Sobol sample is evenly spread only "
-              f"at powers of 2 (--samples {power}, for example)")  # fmt: skip
+        _note(
+            f"--samples {samples} is not a power of 2: a Sobol sample is evenly spread only "
+            f"at powers of 2 (--samples {power}, for example)"
+        )
 
 
 def _print_exploration(result) -> None:
@@ -556,10 +629,17 @@ def backtest(
     expect_kind("scenario", scenario)
     levels = sorted({*(moment or []), *default_levels(read_observed(observed))}, reverse=True)
     with _progress() as progress:
-        result = run_backtest(scenario, observed, replications=replications, seed=seed,
-                              overrides=overrides or [], levels=levels,
-                              executor=executor.value, workers=workers,
-                              progress=progress)  # fmt: skip
+        result = run_backtest(
+            scenario,
+            observed,
+            replications=replications,
+            seed=seed,
+            overrides=overrides or [],
+            levels=levels,
+            executor=executor.value,
+            workers=workers,
+            progress=progress,
+        )
     folder = write_backtest(result, out, formats)
     m = result.metrics
     worst = m["largest_error"]
@@ -620,11 +700,17 @@ def calibrate(
 
     expect_kind("calibration", calibration)
     with _progress() as progress:
-        folder, table, metrics = run_calibration(calibration, samples=samples,
-                                                 replications=replications, seed=seed,
-                                                 executor=executor.value, workers=workers,
-                                                 out=out, formats=formats,
-                                                 progress=progress)  # fmt: skip
+        folder, table, metrics = run_calibration(
+            calibration,
+            samples=samples,
+            replications=replications,
+            seed=seed,
+            executor=executor.value,
+            workers=workers,
+            out=out,
+            formats=formats,
+            progress=progress,
+        )
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     console.print(cli_tables.candidates_table(table, manifest["replications"]))
     best = table.loc[table["mape_percent"].idxmin(), "candidate"]
@@ -632,9 +718,11 @@ def calibrate(
     def scored(m: dict) -> str:
         return f"MAPE {m['mape_percent']:.1f}%, {m['share_inside_90']:.0%} inside the 90% band"
 
-    console.print(f"Best candidate: {int(best)}. Its values, backtested again with more "
-                  "replications than the candidates had (so its MAPE differs from the "
-                  "table's):")  # fmt: skip
+    console.print(
+        f"Best candidate: {int(best)}. Its values, backtested again with more "
+        "replications than the candidates had (so its MAPE differs from the "
+        "table's):"
+    )
     console.print(f"  Fitted episode: {scored(metrics['fit'])}")
     console.print(f"  The episode as written, for comparison: {scored(metrics['as_written'])}")
     if "check" in metrics:

@@ -81,20 +81,37 @@ def chart_formats(value: object) -> list[str]:
         return []
     bad = [f for f in wanted if f not in FORMATS]
     if bad or not wanted:
-        raise ValueError(f"unknown format {', '.join(bad) or '(none given)'}; "
-                         f"choose from {', '.join(FORMATS)}, or none")  # fmt: skip
+        raise ValueError(
+            f"unknown format {', '.join(bad) or '(none given)'}; "
+            f"choose from {', '.join(FORMATS)}, or none"
+        )
     return wanted
 
 
 # Top-level keys that only one kind of file has (each kind's schema forbids the others'),
 # and the commands that take it.
 KINDS = {
-    "scenario": ({"extends", "start", "end", "cap", "policy", "unit_types", "initial_force",
-                  "threat", "airlift", "cost"}, "sim validate, run, compare or backtest"),
-    "experiment": ({"scenarios", "uncertainties", "levers", "outcomes", "thresholds"},
-                   "sim sweep, sensitivity or robustness"),
+    "scenario": (
+        {
+            "extends",
+            "start",
+            "end",
+            "cap",
+            "policy",
+            "unit_types",
+            "initial_force",
+            "threat",
+            "airlift",
+            "cost",
+        },
+        "sim validate, run, compare or backtest",
+    ),
+    "experiment": (
+        {"scenarios", "uncertainties", "levers", "outcomes", "thresholds"},
+        "sim sweep, sensitivity or robustness",
+    ),
     "calibration": ({"fit", "check", "parameters"}, "sim calibrate"),
-}  # fmt: skip
+}
 
 
 def expect_kind(kind: str, *paths: Path) -> None:
@@ -103,8 +120,9 @@ def expect_kind(kind: str, *paths: Path) -> None:
     for path in paths:
         found = file_kind(path)
         if found not in (None, kind):
-            raise ScenarioError(f"this is {_a(found)}, not {_a(kind)}; use it with "
-                                f"{KINDS[found][1]}", file=path)  # fmt: skip
+            raise ScenarioError(
+                f"this is {_a(found)}, not {_a(kind)}; use it with {KINDS[found][1]}", file=path
+            )
 
 
 def _a(kind: str) -> str:

@@ -72,14 +72,18 @@ def indices_table(indices, method: str) -> Table:
     under a line naming the option and the outcome, one line per input (narrow enough for
     80 columns with the longest dotted names)."""
     if method == "sobol":
-        title = ("Sobol indices: the share of each outcome's variance due to each input alone "
-                 f"(S1) and with its interactions (ST); the top {TOP} inputs, with their 95% "
-                 "confidence intervals")  # fmt: skip
+        title = (
+            "Sobol indices: the share of each outcome's variance due to each input alone "
+            f"(S1) and with its interactions (ST); the top {TOP} inputs, with their 95% "
+            "confidence intervals"
+        )
         table, rank = _table(title, "Option: outcome, and input", "S1", "ST"), "ST"
     else:
-        title = ("Morris elementary effects: mu* is the mean size of the change in the "
-                 "outcome when the input moves, sigma how much that depends on the other "
-                 f"inputs; the top {TOP} inputs, mu* with its 95% confidence interval")  # fmt: skip
+        title = (
+            "Morris elementary effects: mu* is the mean size of the change in the "
+            "outcome when the input moves, sigma how much that depends on the other "
+            f"inputs; the top {TOP} inputs, mu* with its 95% confidence interval"
+        )
         table, rank = _table(title, "Option: outcome, and input", "mu*", "sigma"), "mu_star"
     table.columns[0].overflow = "fold"  # a dotted name has no spaces to wrap at
     for column in table.columns[1:]:
@@ -94,8 +98,10 @@ def indices_table(indices, method: str) -> Table:
             if method == "sobol":
                 cells = [_interval(row["S1"], row["S1_conf"]), _interval(row["ST"], row["ST_conf"])]
             else:
-                cells = [_interval(row["mu_star"], row["mu_star_conf"], scale),
-                         number(row["sigma"], scale)]  # fmt: skip
+                cells = [
+                    _interval(row["mu_star"], row["mu_star_conf"], scale),
+                    number(row["sigma"], scale),
+                ]
             table.add_row(f"  {row['input']}", *cells, end_section=i == len(top) - 1)
     return table
 
@@ -111,15 +117,22 @@ def indices_notes(indices, method: str, samples: int) -> list[str]:
     notes = []
     columns = [*SOBOL, *SOBOL.values()] if method == "sobol" else ["mu_star", "sigma"]
     for scenario, group in indices.groupby("scenario", sort=False):
-        still = [name for name, rows in group.groupby("outcome", sort=False)
-                 if (rows[columns] == 0).all().all()]  # fmt: skip
+        still = [
+            name
+            for name, rows in group.groupby("outcome", sort=False)
+            if (rows[columns] == 0).all().all()
+        ]
         if len(still) == 1:
-            notes.append(f"{scenario}: {still[0]} is the same in every sample, so no input "
-                         "moves it and its indices are 0.")  # fmt: skip
+            notes.append(
+                f"{scenario}: {still[0]} is the same in every sample, so no input "
+                "moves it and its indices are 0."
+            )
         elif still:
             names = f"{', '.join(still[:-1])} and {still[-1]}"
-            notes.append(f"{scenario}: {names} are the same in every sample, so no input moves "
-                         "them and their indices are 0.")  # fmt: skip
+            notes.append(
+                f"{scenario}: {names} are the same in every sample, so no input moves "
+                "them and their indices are 0."
+            )
     larger = f"run again with a larger sample, e.g. --samples {_larger(samples)}"
     if method == "sobol":
         outside, wide = [], 0
@@ -132,20 +145,25 @@ def indices_notes(indices, method: str, samples: int) -> list[str]:
             text = "The sample is too small for these indices:"
             if outside:
                 row, index, conf = outside[0]
-                text += (f" {len(outside)} lie outside 0 to 1, where a share of variance must be, "
-                         f"by more than their confidence interval ({index} of {row['input']} on "
-                         f"{row['scenario']}/{row['outcome']} is "
-                         f"{_interval(row[index], row[conf])});")  # fmt: skip
+                text += (
+                    f" {len(outside)} lie outside 0 to 1, where a share of variance must be, "
+                    f"by more than their confidence interval ({index} of {row['input']} on "
+                    f"{row['scenario']}/{row['outcome']} is "
+                    f"{_interval(row[index], row[conf])});"
+                )
             if wide:
                 text += f" {wide} of {len(indices)} are known only to within more than ±{WIDE};"
             notes.append(f"{text} {larger}.")
     else:
-        vague = indices[(indices["mu_star"] > 0)
-                        & (indices["mu_star_conf"] > indices["mu_star"] / 2)]  # fmt: skip
+        vague = indices[
+            (indices["mu_star"] > 0) & (indices["mu_star_conf"] > indices["mu_star"] / 2)
+        ]
         if len(vague):
-            notes.append(f"The sample is too small for these effects: {len(vague)} of "
-                         f"{len(indices)} mu* are known only to within more than half their "
-                         f"size; {larger}.")  # fmt: skip
+            notes.append(
+                f"The sample is too small for these effects: {len(vague)} of "
+                f"{len(indices)} mu* are known only to within more than half their "
+                f"size; {larger}."
+            )
     return notes
 
 
@@ -160,38 +178,53 @@ def _larger(samples: int) -> int:
 def satisficing_table(frame, thresholds: Mapping[str, object]) -> Table:
     """The share of futures in which each option meets each threshold, and all of them."""
     meets = [c.removeprefix("meets_") for c in frame.columns if c.startswith("meets_")]
-    table = _table("Share of futures meeting the thresholds (satisficing.csv)",
-                   "Option", "Futures", *(_threshold(o, thresholds[o]) for o in meets),
-                   "All")  # fmt: skip
+    table = _table(
+        "Share of futures meeting the thresholds (satisficing.csv)",
+        "Option",
+        "Futures",
+        *(_threshold(o, thresholds[o]) for o in meets),
+        "All",
+    )
     for _, row in frame.iterrows():
-        table.add_row(row["scenario"], f"{row['futures']:,}",
-                      *(share(row[f"meets_{o}"]) for o in meets),
-                      share(row["share_meeting_all"]))  # fmt: skip
+        table.add_row(
+            row["scenario"],
+            f"{row['futures']:,}",
+            *(share(row[f"meets_{o}"]) for o in meets),
+            share(row["share_meeting_all"]),
+        )
     return table
 
 
 def _threshold(name: str, threshold: object) -> str:
     heading, scale = outcome(name)
     low, high = getattr(threshold, "min", None), getattr(threshold, "max", None)
-    bounds = [f"≥ {number(low, scale)}" if low is not None else "",
-              f"≤ {number(high, scale)}" if high is not None else ""]  # fmt: skip
+    bounds = [
+        f"≥ {number(low, scale)}" if low is not None else "",
+        f"≤ {number(high, scale)}" if high is not None else "",
+    ]
     return f"{heading} {' and '.join(b for b in bounds if b)}"
 
 
 def regret_table(frame) -> Table:
     """Regret of each option per outcome: mean, 90th percentile and maximum, and how often
     it is the best option; under a line naming the outcome and its unit, one per option."""
-    title = ("Regret: how far each option falls short of the best option in the same future, "
-             "in the outcome's unit (regret_summary.csv)")  # fmt: skip
-    table = _table(title, "Outcome, and option", "Mean", "90th percentile", "Maximum",
-                   "Best in")  # fmt: skip
+    title = (
+        "Regret: how far each option falls short of the best option in the same future, "
+        "in the outcome's unit (regret_summary.csv)"
+    )
+    table = _table(title, "Outcome, and option", "Mean", "90th percentile", "Maximum", "Best in")
     for name, group in frame.groupby("outcome", sort=False):
         heading, scale = outcome(name)
         table.add_row(f"[bold]{heading}[/bold]")
         for i, (_, row) in enumerate(group.iterrows()):
-            table.add_row(f"  {row['scenario']}", number(row["mean_regret"], scale),
-                          number(row["p90_regret"], scale), number(row["max_regret"], scale),
-                          share(row["share_best"]), end_section=i == len(group) - 1)  # fmt: skip
+            table.add_row(
+                f"  {row['scenario']}",
+                number(row["mean_regret"], scale),
+                number(row["p90_regret"], scale),
+                number(row["max_regret"], scale),
+                share(row["share_best"]),
+                end_section=i == len(group) - 1,
+            )
     return table
 
 
@@ -200,20 +233,30 @@ def regret_table(frame) -> Table:
 
 def candidates_table(table, replications: int) -> Table:
     """Each candidate's values and its fit, the best one in bold."""
-    values = [c for c in table.columns
-              if c not in ("candidate", "error", "mape_percent", "share_inside_90")]  # fmt: skip
+    values = [
+        c
+        for c in table.columns
+        if c not in ("candidate", "error", "mape_percent", "share_inside_90")
+    ]
     errors = "error" in table.columns and table["error"].notna().any()
-    title = (f"Candidates, each backtested on the fit episode with {replications:,} "
-             "replications (candidates.csv)")  # fmt: skip
-    shown = _table(title, "Candidate", *values, "MAPE", "Inside the 90% band",
-                   *(["Error"] if errors else []))  # fmt: skip
+    title = (
+        f"Candidates, each backtested on the fit episode with {replications:,} "
+        "replications (candidates.csv)"
+    )
+    shown = _table(
+        title, "Candidate", *values, "MAPE", "Inside the 90% band", *(["Error"] if errors else [])
+    )
     for column in shown.columns[1 : 1 + len(values)]:
         column.overflow = "fold"  # a parameter's name has no spaces to wrap at
     best = table["mape_percent"].idxmin()
     for key, row in table.iterrows():
         mape = "n/a" if math.isnan(row["mape_percent"]) else f"{row['mape_percent']:.1f}%"
-        cells = [str(int(row["candidate"])), *(number(table.at[key, v]) for v in values), mape,
-                 share(row["share_inside_90"])]  # fmt: skip
+        cells = [
+            str(int(row["candidate"])),
+            *(number(table.at[key, v]) for v in values),
+            mape,
+            share(row["share_inside_90"]),
+        ]
         if errors:
             cells.append("" if not isinstance(row["error"], str) else row["error"])
         shown.add_row(*cells, style="bold" if key == best else None)

@@ -13,8 +13,17 @@ import numpy as np
 import pandas as pd
 
 POINT_COLUMNS = [
-    "date", "observed", "median", "mean", "q05", "q95", "error", "pct_error", "inside", "scored",
-]  # fmt: skip
+    "date",
+    "observed",
+    "median",
+    "mean",
+    "q05",
+    "q95",
+    "error",
+    "pct_error",
+    "inside",
+    "scored",
+]
 
 
 def compare_points(band: pd.DataFrame, observed: pd.DataFrame) -> pd.DataFrame:
@@ -27,18 +36,20 @@ def compare_points(band: pd.DataFrame, observed: pd.DataFrame) -> pd.DataFrame:
         m = model.loc[day] if scored else None
         median = float(m["q50"]) if scored else np.nan
         error = median - value if scored else np.nan
-        rows.append({
-            "date": day,
-            "observed": float(value),
-            "median": median,
-            "mean": float(m["mean"]) if scored else np.nan,
-            "q05": float(m["q05"]) if scored else np.nan,
-            "q95": float(m["q95"]) if scored else np.nan,
-            "error": error,
-            "pct_error": 100 * abs(error) / value if scored and value else np.nan,
-            "inside": bool(scored and m["q05"] <= value <= m["q95"]),
-            "scored": scored,
-        })  # fmt: skip
+        rows.append(
+            {
+                "date": day,
+                "observed": float(value),
+                "median": median,
+                "mean": float(m["mean"]) if scored else np.nan,
+                "q05": float(m["q05"]) if scored else np.nan,
+                "q95": float(m["q95"]) if scored else np.nan,
+                "error": error,
+                "pct_error": 100 * abs(error) / value if scored and value else np.nan,
+                "inside": bool(scored and m["q05"] <= value <= m["q95"]),
+                "scored": scored,
+            }
+        )
     return pd.DataFrame(rows, columns=POINT_COLUMNS)
 
 
@@ -56,17 +67,21 @@ def metrics(points: pd.DataFrame) -> dict[str, object]:
         "points_outside_run": int((~points["scored"]).sum()),
         "mape_percent": float(nonzero["pct_error"].mean()) if len(nonzero) else float("nan"),
         "zero_point_errors": [float(e) for e in zero["error"]],
-        "largest_error": None if worst is None else {
+        "largest_error": None
+        if worst is None
+        else {
             "date": worst["date"].date().isoformat(),
             "observed": float(worst["observed"]),
             "model_median": float(worst["median"]),
             "error": float(worst["error"]),
         },
         "share_inside_90": float(scored["inside"].mean()) if len(scored) else float("nan"),
-        "band_width_percent": float((100 * (nonzero["q95"] - nonzero["q05"])
-                                     / nonzero["observed"]).mean())
-        if len(nonzero) else float("nan"),
-    }  # fmt: skip
+        "band_width_percent": float(
+            (100 * (nonzero["q95"] - nonzero["q05"]) / nonzero["observed"]).mean()
+        )
+        if len(nonzero)
+        else float("nan"),
+    }
 
 
 def first_below(dates: pd.Series, values: pd.Series, level: float) -> pd.Timestamp | None:

@@ -30,23 +30,32 @@ def regret(means: pd.DataFrame, directions: Mapping[str, str]) -> pd.DataFrame:
         gap = np.maximum(gap if direction == "maximize" else -gap, 0.0)
         frame = pd.DataFrame(gap, index=wide.index, columns=wide.columns)
         for scenario in wide.columns:
-            rows.append(pd.DataFrame({
-                "sample": wide.index, "scenario": scenario, "outcome": outcome,
-                "value": wide[scenario].to_numpy(), "best": best.to_numpy(),
-                "regret": frame[scenario].to_numpy(),
-            }))  # fmt: skip
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "sample": wide.index,
+                        "scenario": scenario,
+                        "outcome": outcome,
+                        "value": wide[scenario].to_numpy(),
+                        "best": best.to_numpy(),
+                        "regret": frame[scenario].to_numpy(),
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
 def regret_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Per scenario and outcome: maximum, 90th percentile and mean regret, and how often best."""
     grouped = table.groupby(["scenario", "outcome"], sort=False)["regret"]
-    return pd.DataFrame({
-        "max_regret": grouped.max(),
-        "p90_regret": grouped.quantile(0.9),
-        "mean_regret": grouped.mean(),
-        "share_best": grouped.apply(lambda r: float((r <= 1e-12).mean())),
-    }).reset_index()  # fmt: skip
+    return pd.DataFrame(
+        {
+            "max_regret": grouped.max(),
+            "p90_regret": grouped.quantile(0.9),
+            "mean_regret": grouped.mean(),
+            "share_best": grouped.apply(lambda r: float((r <= 1e-12).mean())),
+        }
+    ).reset_index()
 
 
 def meets(means: pd.DataFrame, thresholds: Mapping[str, object]) -> pd.Series:
@@ -92,8 +101,9 @@ def discover(
     columns = ["rule", "coverage", "density", "futures", "failures"]
     if y.sum() == 0 or y.all():
         text = "no future fails" if y.sum() == 0 else "every future fails"
-        return pd.DataFrame([[text, float(y.all()), float(y.all()), len(y), int(y.sum())]],
-                            columns=columns)  # fmt: skip
+        return pd.DataFrame(
+            [[text, float(y.all()), float(y.all()), len(y), int(y.sum())]], columns=columns
+        )
     tree = DecisionTreeClassifier(
         max_depth=max_depth, min_samples_leaf=max(2, int(min_share * len(y))), random_state=0
     ).fit(x, y)

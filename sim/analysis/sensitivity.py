@@ -113,12 +113,22 @@ def sobol_indices(
     d = len(names)
     rows, failed, dropped = _keep_whole_groups(np.asarray(y, float), d + 2)
     with _quietly():
-        res = sobol.analyze(_problem(d, names), np.asarray(y, float)[rows],
-                            calc_second_order=False, conf_level=conf, seed=seed)  # fmt: skip
-    table = pd.DataFrame({
-        "input": names, "S1": res["S1"], "S1_conf": res["S1_conf"],
-        "ST": res["ST"], "ST_conf": res["ST_conf"],
-    })  # fmt: skip
+        res = sobol.analyze(
+            _problem(d, names),
+            np.asarray(y, float)[rows],
+            calc_second_order=False,
+            conf_level=conf,
+            seed=seed,
+        )
+    table = pd.DataFrame(
+        {
+            "input": names,
+            "S1": res["S1"],
+            "S1_conf": res["S1_conf"],
+            "ST": res["ST"],
+            "ST_conf": res["ST_conf"],
+        }
+    )
     return Indices(table, len(rows) // (d + 2), dropped, failed)
 
 
@@ -131,12 +141,22 @@ def morris_indices(
     d = len(names)
     rows, failed, dropped = _keep_whole_groups(np.asarray(y, float), d + 1)
     with _quietly():
-        res = morris.analyze(_problem(d, names), np.asarray(x, float)[rows],
-                             np.asarray(y, float)[rows], num_levels=levels, seed=seed)  # fmt: skip
-    table = pd.DataFrame({
-        "input": names, "mu": res["mu"], "mu_star": res["mu_star"],
-        "mu_star_conf": res["mu_star_conf"], "sigma": res["sigma"],
-    })  # fmt: skip
+        res = morris.analyze(
+            _problem(d, names),
+            np.asarray(x, float)[rows],
+            np.asarray(y, float)[rows],
+            num_levels=levels,
+            seed=seed,
+        )
+    table = pd.DataFrame(
+        {
+            "input": names,
+            "mu": res["mu"],
+            "mu_star": res["mu_star"],
+            "mu_star_conf": res["mu_star_conf"],
+            "sigma": res["sigma"],
+        }
+    )
     return Indices(table, len(rows) // (d + 1), dropped, failed)
 
 
@@ -155,6 +175,7 @@ def swings(y: np.ndarray, names: list[str]) -> pd.DataFrame:
     """Tornado swings from an ``one_at_a_time`` design's outcomes, largest first."""
     y = np.asarray(y, float)
     low, high = y[1::2], y[2::2]
-    table = pd.DataFrame({"input": names, "centre": y[0], "low": low, "high": high,
-                          "swing": np.abs(high - low)})  # fmt: skip
+    table = pd.DataFrame(
+        {"input": names, "centre": y[0], "low": low, "high": high, "swing": np.abs(high - low)}
+    )
     return table.sort_values("swing", ascending=False, ignore_index=True)

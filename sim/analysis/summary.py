@@ -51,10 +51,10 @@ def difference_headline(summary: pd.DataFrame, reference: str) -> pd.DataFrame:
 def _columns(summary: pd.DataFrame) -> list[str]:
     """Headline columns, then each phase's: its dates, and its numbers where there are any."""
     phase_cols = [
-        c for c in summary.columns
-        if phase_of(c) is not None
-        and (not outcome_info(c).numeric or summary[c].notna().any())
-    ]  # fmt: skip
+        c
+        for c in summary.columns
+        if phase_of(c) is not None and (not outcome_info(c).numeric or summary[c].notna().any())
+    ]
     return [c for c in HEADLINE if c in summary.columns] + phase_cols
 
 

@@ -135,15 +135,22 @@ def load_batch(path: Path, run_id: str, scenarios: list[Scenario]) -> BatchResul
         raise damaged(path, "no replications")
     scenario = scenarios[index]
     days = (scenario.end - scenario.start).days + 1
-    if counts.dtype != np.int32 or counts.shape != (len(rows), len(MEASURES), days,
-                                                    len(scenario.roles)):  # fmt: skip
+    if counts.dtype != np.int32 or counts.shape != (
+        len(rows),
+        len(MEASURES),
+        days,
+        len(scenario.roles),
+    ):
         raise damaged(path, "counts of the wrong shape")
     if counts.size and (counts.min() < 0 or counts.max() > MAX_COUNT):
         raise damaged(path, "impossible counts")
     rows = decode(rows, path)
     for k, row in enumerate(rows):
-        if not isinstance(row, dict) or row.get("scenario") != scenario.name \
-                or row.get("replication") != first + k:  # fmt: skip
+        if (
+            not isinstance(row, dict)
+            or row.get("scenario") != scenario.name
+            or row.get("replication") != first + k
+        ):
             raise damaged(path, "rows of another scenario or replication")
     events, seconds = meta.get("sim_events"), meta.get("seconds")
     if not isinstance(events, int) or not isinstance(seconds, int | float):

@@ -26,7 +26,7 @@ from sim.ensemble.aggregate import QUANTILES, Histograms
 from sim.ensemble.checkpoint import iter_batches, save_batch
 from sim.ensemble.executors import Executor
 from sim.ensemble.precision import precision_reached
-from sim.ensemble.worker import MEASURES, BatchResult, run_batch, run_one
+from sim.ensemble.worker import MEASURES, BatchResult, replicate, replicate_batch
 from sim.results.tables import dates, events_table, timeseries_table
 from sim.scenario.schema import Scenario
 
@@ -191,19 +191,19 @@ class Ensemble:
         pending = []
         while todo or pending:
             if todo and self.executor.starting:
-                batch = run_batch(*self._take(todo, max(self.plan.batch_size // 10, 1)))
+                batch = replicate_batch(*self._take(todo, max(self.plan.batch_size // 10, 1)))
                 self._finish(batch, total)
                 continue
             while todo and len(pending) < window:
                 left = sum(count for _, _, count in todo)
                 size = max(-(-left // (2 * workers)), SMALLEST) if workers > 1 else left
-                pending.append(self.executor.submit(run_batch, *self._take(todo, size)))
+                pending.append(self.executor.submit(replicate_batch, *self._take(todo, size)))
             future = next(self.executor.as_completed(pending))
             pending.remove(future)
             self._finish(future.result(), total)
 
     def _take(self, todo: list[list[int]], size: int) -> tuple[Scenario, int, int, int, int]:
-        """``run_batch`` arguments for the next ``size`` replications (at most a batch)."""
+        """``replicate_batch`` arguments for the next ``size`` replications (at most a batch)."""
         i, first, count = todo[0]
         size = min(size, count, self.plan.batch_size)
         if size == count:
@@ -249,7 +249,7 @@ class Ensemble:
             if agg.sample is None or agg.sample.sample is None:
                 # Replication 0 came from a saved batch, which keeps no recording: run it
                 # again here (same seed, same numbers) for the sample tables.
-                concrete, rec, _ = run_one(agg.scenario, self.plan.seed, 0)
+                concrete, rec, _ = replicate(agg.scenario, self.plan.seed, 0)
                 agg.sample = BatchResult(i, 0, [], np.empty(0), rec, concrete, 0, 0.0)
         samples = [a.sample for a in self.aggregates]
         timeseries = pd.concat(

@@ -28,7 +28,7 @@ import pandas as pd
 
 from sim.ensemble.checkpoint import decode, encode
 from sim.ensemble.executors import Executor
-from sim.ensemble.worker import run_one
+from sim.ensemble.worker import replicate
 from sim.errors import SimError
 from sim.results.layout import atomic, damaged, read_json
 from sim.scenario.experiment import Experiment
@@ -91,11 +91,15 @@ def _run_task(
     rows, monthly = [], []
     try:
         if model is not None:
-            return {"task": task, "rows": [{"replication": 0, **model(task.values)}],
-                    "monthly": [], "error": None}  # fmt: skip
+            return {
+                "task": task,
+                "rows": [{"replication": 0, **model(task.values)}],
+                "monthly": [],
+                "error": None,
+            }
         concrete = apply_values(scenario, task.values)
         for k in range(replications):
-            as_run, rec, row = run_one(concrete, seed, k)
+            as_run, rec, row = replicate(concrete, seed, k)
             rows.append(row)
             monthly.append(_monthly_p90(rec.cap_count.sum(axis=1), as_run))
         months = pd.concat(monthly).groupby(level=0).mean()
@@ -207,8 +211,12 @@ def _save(folder: Path, result: dict, run_id: str) -> None:
     t = result["task"]
     path = folder / TASKS / f"{t.sample:06d}-{t.option:02d}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"run_id": run_id, "sample": t.sample, "option": t.option,
-            **encode({k: result[k] for k in ("rows", "monthly", "error")})}  # fmt: skip
+    data = {
+        "run_id": run_id,
+        "sample": t.sample,
+        "option": t.option,
+        **encode({k: result[k] for k in ("rows", "monthly", "error")}),
+    }
     text = json.dumps(data)
     atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
@@ -229,8 +237,12 @@ def _saved(folder: Path | None, run_id: str, tasks: list[_Task]) -> dict[tuple[i
             raise damaged(path, "no such task")
         if not (_records(rows) and _records(monthly) and isinstance(error, str | None)):
             raise damaged(path, "not a task's results")
-        done[(task.sample, task.option)] = {"task": task, "rows": rows, "monthly": monthly,
-                                            "error": error}  # fmt: skip
+        done[(task.sample, task.option)] = {
+            "task": task,
+            "rows": rows,
+            "monthly": monthly,
+            "error": error,
+        }
     return done
 
 

@@ -38,7 +38,7 @@ class BatchResult:
     seconds: float
 
 
-def run_one(scenario: Scenario, seed: int, replication: int) -> tuple[Scenario, Recording, dict]:
+def replicate(scenario: Scenario, seed: int, replication: int) -> tuple[Scenario, Recording, dict]:
     """One replication: the scenario as drawn, its recording, and its summary row."""
     concrete, drawn = sample_scenario(scenario, seed, replication)
     rec = run_model(concrete, streams(seed, replication, STREAMS))
@@ -47,14 +47,16 @@ def run_one(scenario: Scenario, seed: int, replication: int) -> tuple[Scenario, 
     return concrete, rec, {**row, **inputs}
 
 
-def run_batch(scenario: Scenario, index: int, seed: int, first: int, count: int) -> BatchResult:
+def replicate_batch(
+    scenario: Scenario, index: int, seed: int, first: int, count: int
+) -> BatchResult:
     """Run replications ``first`` .. ``first + count - 1`` of ``scenario`` under ``seed``."""
     began = time.perf_counter()
     rows, blocks = [], []
     sample, sample_scenario_ = None, None
     events = 0
     for k in range(first, first + count):
-        concrete, rec, row = run_one(scenario, seed, k)
+        concrete, rec, row = replicate(scenario, seed, k)
         rows.append(row)
         blocks.append(np.stack([getattr(rec, m) for m in MEASURES]).astype(np.int32))
         events += rec.sim_events

@@ -59,10 +59,12 @@ class DrawDown:
                 units = [u for u in mine if not u.handed_over and u.boarded and self.holds(u, when)]
             elif target == 0:  # everyone goes, uncounted personnel too, unless kept
                 units = [
-                    u for u in mine
-                    if not u.handed_over and u.relieves is None
+                    u
+                    for u in mine
+                    if not u.handed_over
+                    and u.relieves is None
                     and detachments.kept(self.m, u.type_name) is None
-                ]  # fmt: skip
+                ]
             elif not whole and self.projection.at(role, when) - target <= self.smallest_unit / 2:
                 units = []  # within half a unit of its target: none would go (no need to sort)
             else:
@@ -195,9 +197,10 @@ class DrawDown:
         out: list[Unit] = []
         while total > limit:
             left = [
-                r for r in range(len(pools))
+                r
+                for r in range(len(pools))
                 if taken[r] < len(pools[r]) and self._protected_without(r, pools[r][taken[r]], have)
-            ]  # fmt: skip
+            ]
             if not left:
                 break
             # A unit that leaves anyway goes first, whatever its role.

@@ -181,9 +181,10 @@ class Planner(DrawDown):
     def _pick_type(self, old: Unit) -> str | None:
         """Like for like if supply allows, else another type of the same role."""
         same_kind = [
-            t for t in self.types_of_role[old.role]
+            t
+            for t in self.types_of_role[old.role]
             if self.s.unit_types[t].counts_toward_cap == old.counts
-        ]  # fmt: skip
+        ]
         for t in [old.type_name, *same_kind]:
             if self._available(t):
                 return t
@@ -350,9 +351,10 @@ class Planner(DrawDown):
         if others == 0:
             return True
         staying = sum(
-            v.present for v in self.force.by_role[self.fp_role]
+            v.present
+            for v in self.force.by_role[self.fp_role]
             if v.state == IN_COUNTRY and v is not u
-        )  # fmt: skip
+        )
         return staying >= self.s.force_protection.min_ratio * others
 
     def _shortfall(self, role: int, why: str) -> None:

@@ -53,9 +53,11 @@ def _check_deadline(m: Model, index: int, deadline: float) -> Generator:
     missed = goal.misses(m.force.cap_count) if goal else []
     if missed:
         text = ", ".join(
-            f"{c:,} counted against a cap of {t:,.0f}" if what == "cap" else
-            f"{what} {c:,} (target {t:,.0f})" for what, c, t in missed
-        )  # fmt: skip
+            f"{c:,} counted against a cap of {t:,.0f}"
+            if what == "cap"
+            else f"{what} {c:,} (target {t:,.0f})"
+            for what, c, t in missed
+        )
         m.recorder.log(m.env.now, "deadline_missed", detail=f"{phase.name}: {text}")
     else:
         m.recorder.log(m.env.now, "deadline_met", detail=phase.name)

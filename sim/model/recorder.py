@@ -120,8 +120,16 @@ class Recorder:
         shape = (n_days, n_roles)
         if not self._changes:
             zeros = np.zeros(shape, dtype=np.int64)
-            return Recording(self.roles, zeros, zeros.copy(), zeros.copy(), zeros.copy(),
-                             self.events, dict(self.base_closed), sim_events)  # fmt: skip
+            return Recording(
+                self.roles,
+                zeros,
+                zeros.copy(),
+                zeros.copy(),
+                zeros.copy(),
+                self.events,
+                dict(self.base_closed),
+                sim_events,
+            )
         log = self._log()
         day = np.minimum(np.floor(log[:, 0]).astype(np.int64), n_days)  # n_days: after the end
         flat = day * n_roles + log[:, 1].astype(np.int64)

@@ -287,8 +287,14 @@ def movements(
         ax.margins(y=0.08)
         start = left[0] - 0.5
         arrows = top_label(ax, start, "▲ Arrivals", fontsize=9, color="black")
-        ax.text(start, 0.0, " ▼ Departures", transform=ax.get_xaxis_transform(), va="bottom",
-                bbox=LABEL_BOX)  # fmt: skip
+        ax.text(
+            start,
+            0.0,
+            " ▼ Departures",
+            transform=ax.get_xaxis_transform(),
+            va="bottom",
+            bbox=LABEL_BOX,
+        )
         subtitle = "People arriving and leaving per week (Monday to Sunday), by role"
         subtitle += _part_weeks(first, last)
         if n > 1:

@@ -170,12 +170,14 @@ def _draw_fan(ax: Axes, q: pd.DataFrame, measure: str) -> _FanKey:
     x = to_datenum(q.index)
     outer, inner = _band_styles(measure)
     drawn = [
-        ax.fill_between(x, q["q05"], q["q95"], zorder=2, label=f"{name}, middle 90% (5–95%)",
-                        **outer),
-        ax.fill_between(x, q["q25"], q["q75"], zorder=2.1, label=f"{name}, middle 50% (25–75%)",
-                        **inner),
+        ax.fill_between(
+            x, q["q05"], q["q95"], zorder=2, label=f"{name}, middle 90% (5–95%)", **outer
+        ),
+        ax.fill_between(
+            x, q["q25"], q["q75"], zorder=2.1, label=f"{name}, middle 50% (25–75%)", **inner
+        ),
         *ax.plot(x, q["q50"], zorder=3, label=f"{name}, median", **line),
-    ]  # fmt: skip
+    ]
     return _FanKey(outer, inner, dict(line), drawn)
 
 
@@ -267,9 +269,16 @@ def _draw_roles(ax: Axes, frame: pd.DataFrame, measure: str) -> tuple[Patch, str
         q = _quantiles(frame, role, measure)
         x = to_datenum(q.index)
         colour = styles[role]["color"]
-        ax.fill_between(x, q["q05"], q["q95"], facecolor=to_rgba(colour, 0.18),
-                        edgecolor=to_rgba(colour, 0.55), hatch=styles[role]["hatch"],
-                        linewidth=0.0, zorder=2)  # fmt: skip
+        ax.fill_between(
+            x,
+            q["q05"],
+            q["q95"],
+            facecolor=to_rgba(colour, 0.18),
+            edgecolor=to_rgba(colour, 0.55),
+            hatch=styles[role]["hatch"],
+            linewidth=0.0,
+            zorder=2,
+        )
         ax.plot(x, q["q50"], label=role_label(role), zorder=3, **line_kwargs(styles[role]))
     ax.set_ylim(bottom=0)
     ax.set_ylabel(f"People by role ({MEASURES[measure]})")

@@ -69,8 +69,16 @@ _WORDS = {
     "closes_below": "closes below",
 }
 # Units input_unit cannot tell from the name.
-_UNITS = {"size": "people", "total": "people", "targets": "people", "closes_below": "people",
-          "supply": "units", "count": "units", "units": "units", "people": "people"}  # fmt: skip
+_UNITS = {
+    "size": "people",
+    "total": "people",
+    "targets": "people",
+    "closes_below": "people",
+    "supply": "units",
+    "count": "units",
+    "units": "units",
+    "people": "people",
+}
 
 
 def _words(key: str) -> str:

@@ -30,8 +30,15 @@ from matplotlib.transforms import Bbox
 
 from sim.plots.style import to_datenum
 
-__all__ = ["DEADLINE_LINE", "PHASE_LINE", "finish", "fit_texts", "label_points", "mark_phases",
-           "top_label"]  # fmt: skip
+__all__ = [
+    "DEADLINE_LINE",
+    "PHASE_LINE",
+    "finish",
+    "fit_texts",
+    "label_points",
+    "mark_phases",
+    "top_label",
+]
 
 PHASE_LINE = {"color": "#555555", "linestyle": (0, (4, 3)), "linewidth": 0.8}
 DEADLINE_LINE = {"color": "#555555", "linestyle": (0, (1, 2)), "linewidth": 1.0}

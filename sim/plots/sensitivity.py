@@ -417,9 +417,13 @@ def sensitivity_chart(
     name = method.capitalize()
     heading = {
         "title": title_or(title, f"What drives {_lower(label)}: {scenario} ({name} indices)"),
-        "footer": footer_or(footer, exploration_source(
-            f"{name} sensitivity analysis; option {option_label(scenario, manifest)}")),
-    }  # fmt: skip
+        "footer": footer_or(
+            footer,
+            exploration_source(
+                f"{name} sensitivity analysis; option {option_label(scenario, manifest)}"
+            ),
+        ),
+    }
     with style_context():
         if method == "sobol":
             fig, body, ax = one_panel(2 * len(rows))

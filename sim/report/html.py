@@ -75,8 +75,10 @@ def render(comparison: Comparison, question: str | None = None) -> str:
         ("provenance", "Provenance", _provenance(c, labels)),
     ]
     nav = "".join(f'<li><a href="#{key}">{title}</a></li>' for key, title, _ in sections)
-    body = "".join(f'<section id="{key}"><h2>{title}</h2>{content}</section>'
-                   for key, title, content in sections)  # fmt: skip
+    body = "".join(
+        f'<section id="{key}"><h2>{title}</h2>{content}</section>'
+        for key, title, content in sections
+    )
     heading = "Options compared: " + join(titles) if len(titles) > 1 else titles[0]
     m = c.manifest
     meta = (
@@ -158,10 +160,23 @@ def _options(c: Comparison, labels: dict[str, str]) -> str:
 
 
 ANNOUNCED_KEYS = (
-    "deadline", "cap", "total", "mix", "targets", "replace", "early_return", "pace",
-    "halfway_share", "attacks_per_month", "airlift", "planning_interval_days", "detachments",
-    "drift_per_month", "temporary", "convert",
-)  # fmt: skip
+    "deadline",
+    "cap",
+    "total",
+    "mix",
+    "targets",
+    "replace",
+    "early_return",
+    "pace",
+    "halfway_share",
+    "attacks_per_month",
+    "airlift",
+    "planning_interval_days",
+    "detachments",
+    "drift_per_month",
+    "temporary",
+    "convert",
+)
 
 
 def _announcements(s: dict) -> str:
@@ -181,8 +196,15 @@ def _announcements(s: dict) -> str:
             chance = f"holds with probability {a['probability']:g}"
         else:
             chance = "certain"
-        rows.append((a["name"], a["announced"], a.get("takes_effect") or a["announced"],
-                     said or "nothing new (a hold)", chance))  # fmt: skip
+        rows.append(
+            (
+                a["name"],
+                a["announced"],
+                a.get("takes_effect") or a["announced"],
+                said or "nothing new (a hold)",
+                chance,
+            )
+        )
     return "<p>Announcements, as made:</p>" + table(
         ["Announcement", "Announced", "Takes effect", "Sets", "Condition"], rows
     )
@@ -319,8 +341,10 @@ def _charts(c: Comparison, labels: dict[str, str]) -> str:
         except Exception as error:  # one chart's bug must not cost the report
             message = " ".join(str(error).split())
             drawing = f'<p class="note">This chart could not be drawn: {_e(message)}</p>'
-        parts.append(f'<figure id="chart-{_e(stem)}">{drawing}'
-                     f"<figcaption>{_e(caption)}</figcaption></figure>")  # fmt: skip
+        parts.append(
+            f'<figure id="chart-{_e(stem)}">{drawing}'
+            f"<figcaption>{_e(caption)}</figcaption></figure>"
+        )
     return "".join(parts)
 
 

@@ -37,8 +37,19 @@ from sim.errors import OutputError, RunInterrupted
 
 LOCK = ".sim.lock"
 # Errors that say the disk or the folder cannot take the results (and a retry may succeed).
-_NAMES = ("ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO", "ENOENT", "ENOTDIR", "EISDIR",
-          "ENAMETOOLONG", "EFBIG")  # fmt: skip
+_NAMES = (
+    "ENOSPC",
+    "EDQUOT",
+    "EROFS",
+    "EACCES",
+    "EPERM",
+    "EIO",
+    "ENOENT",
+    "ENOTDIR",
+    "EISDIR",
+    "ENAMETOOLONG",
+    "EFBIG",
+)
 DISK_ERRORS = {getattr(errno, name) for name in _NAMES if hasattr(errno, name)}
 
 
@@ -211,8 +222,9 @@ class RunFolder:
                 raise OutputError(f"{path}: that run is complete; there is nothing to resume")
             run_id = was.get("run_id")
             if not (isinstance(run_id, str) and re.fullmatch(r"[0-9a-f]{32}", run_id)):
-                raise OutputError(f"{path}: the manifest names no run (written by an older "
-                                  "sim?); start a new run")  # fmt: skip
+                raise OutputError(
+                    f"{path}: the manifest names no run (written by an older sim?); start a new run"
+                )
         except BaseException:
             folder.release()
             raise

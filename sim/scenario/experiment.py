@@ -156,8 +156,12 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Scenario]]:
     for i, s in enumerate(experiment.scenarios):
         if not (path.parent / s).is_file():
             file, line = doc.locate(("scenarios", i))
-            raise ScenarioError(f"cannot find '{s}' (looked for {path.parent / s})", file=file,
-                                line=line, key=f"scenarios.{i}")  # fmt: skip
+            raise ScenarioError(
+                f"cannot find '{s}' (looked for {path.parent / s})",
+                file=file,
+                line=line,
+                key=f"scenarios.{i}",
+            )
         scenarios.append(load_scenario(path.parent / s))
     names = [s.name for s in scenarios]
     for i, name in enumerate(names):
@@ -167,30 +171,40 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Scenario]]:
             raise ScenarioError(
                 f"'{experiment.scenarios[i]}' has the same name ('{name}') as '{first}': "
                 "give one of them its own `name:`",
-                file=file, line=line, key=f"scenarios.{i}",
-            )  # fmt: skip
+                file=file,
+                line=line,
+                key=f"scenarios.{i}",
+            )
     known = outcome_names(scenarios)
     for outcome in experiment.outcomes:
         if outcome not in known:
             file, line = doc.locate(("outcomes", outcome))
             close = difflib.get_close_matches(outcome, sorted(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ScenarioError(f"no outcome '{outcome}'{hint}", file=file, line=line,
-                                key=f"outcomes.{outcome}")  # fmt: skip
+            raise ScenarioError(
+                f"no outcome '{outcome}'{hint}", file=file, line=line, key=f"outcomes.{outcome}"
+            )
     for section in ("uncertainties", "levers"):
         for key, spec in getattr(experiment, section).items():
             file, line = doc.locate((section, key))
             for name in spec.scenarios or []:
                 if name not in names:
-                    raise ScenarioError(f"no scenario named '{name}' (have {', '.join(names)})",
-                                        file=file, line=line, key=f"{section}.{key}")  # fmt: skip
+                    raise ScenarioError(
+                        f"no scenario named '{name}' (have {', '.join(names)})",
+                        file=file,
+                        line=line,
+                        key=f"{section}.{key}",
+                    )
             kind = leaf_type(as_key(key))
             if kind is None:
-                raise ScenarioError("no such setting in a scenario", file=file, line=line,
-                                    key=f"{section}.{key}")  # fmt: skip
-            values = spec.choices if spec.choices is not None else [
-                spec.value(u, kind is int) for u in (0.0, 1.0)
-            ]  # fmt: skip
+                raise ScenarioError(
+                    "no such setting in a scenario", file=file, line=line, key=f"{section}.{key}"
+                )
+            values = (
+                spec.choices
+                if spec.choices is not None
+                else [spec.value(u, kind is int) for u in (0.0, 1.0)]
+            )
             for scenario in scenarios:
                 if spec.scenarios is None or scenario.name in spec.scenarios:
                     for value in values:
@@ -215,5 +229,7 @@ def _check_value(
     except ScenarioError as err:
         raise ScenarioError(
             f"{value} does not make a valid '{scenario.name}': {err.message}",
-            file=file, line=line, key=f"{section}.{key}",
-        ) from None  # fmt: skip
+            file=file,
+            line=line,
+            key=f"{section}.{key}",
+        ) from None

@@ -78,71 +78,94 @@ class Limit:
 
 
 HORIZON = Limit(
-    50, "years from start to end",
+    50,
+    "years from start to end",
     "two and a half times the longest US war (Afghanistan, 2001-2021), and every "
     "replication records each day",
-)  # fmt: skip
+)
 PEOPLE = Limit(
-    1_000_000, "people",
+    1_000_000,
+    "people",
     "almost twice the largest US deployment since 1945 (about 543,000 in Vietnam in 1969)",
-)  # fmt: skip
+)
 UNIT_SIZE = Limit(
-    50_000, "people in a unit",
+    50_000,
+    "people in a unit",
     "more than a corps of several divisions (20,000 to 45,000), the largest formation "
     "that deploys as one",
-)  # fmt: skip
+)
 UNITS = Limit(
-    5_000, "units at once",
+    5_000,
+    "units at once",
     "more than the US force in Vietnam at its 1969 peak had companies (543,000 people, "
     "some 3,600 companies of 150), and the planner's work grows with the square of the "
     "units deployed",
-)  # fmt: skip
+)
 UNIT_TOURS = Limit(
-    100_000, "unit tours over the run",
+    100_000,
+    "unit tours over the run",
     "five times the whole Vietnam war counted in company tours (about 2.7 million served, "
     "some 18,000 companies of 150), and the model builds and logs each tour",
-)  # fmt: skip
+)
 ATTACKS_PER_MONTH = Limit(
-    10_000, "attacks a month",
+    10_000,
+    "attacks a month",
     "the worst months in Iraq, in mid-2007, saw about 6,500 attacks on coalition and "
     "Iraqi forces and civilians together",
-)  # fmt: skip
+)
 ATTACKS = Limit(
-    500_000, "attacks over the run",
+    500_000,
+    "attacks over the run",
     "more than the 392,000 reports of the Iraq War Logs (2004-2009), which log every "
     "incident, not only attacks, and the model logs each attack",
-)  # fmt: skip
+)
 CASUALTIES_PER_ATTACK = Limit(
-    1_000, "casualties an attack on average",
+    1_000,
+    "casualties an attack on average",
     "the deadliest attack on US forces since 1945, the 1983 Beirut barracks bombing, "
     "killed 241 and wounded 128",
-)  # fmt: skip
+)
 SORTIES_PER_WEEK = Limit(
-    2_000, "sorties a week",
+    2_000,
+    "sorties a week",
     "about 285 flights a day; the 2021 Kabul evacuation flew 89 on its busiest day "
     "(2021-08-23), and the model draws every sortie slot of every day",
-)  # fmt: skip
+)
 PHASES = Limit(
-    200, "phases or announcements",
+    200,
+    "phases or announcements",
     "a change of policy every quarter for 50 years, and each phase may draw an airlift of "
     "its own for the whole run",
     items=True,
-)  # fmt: skip
+)
 ROLES = Limit(
-    20, "roles",
-    "four times the five of the shipped scenarios, and each role is a column of every "
-    "daily table",
+    20,
+    "roles",
+    "four times the five of the shipped scenarios, and each role is a column of every daily table",
     items=True,
-)  # fmt: skip
+)
 UNIT_TYPES = Limit(
-    100, "unit types",
+    100,
+    "unit types",
     "fourteen times the seven of the shipped scenarios, and the planner weighs every type "
     "of a role at each review",
     items=True,
-)  # fmt: skip
+)
 
-LIMITS = (HORIZON, PEOPLE, UNIT_SIZE, UNITS, UNIT_TOURS, ATTACKS_PER_MONTH, ATTACKS,
-          CASUALTIES_PER_ATTACK, SORTIES_PER_WEEK, PHASES, ROLES, UNIT_TYPES)  # fmt: skip
+LIMITS = (
+    HORIZON,
+    PEOPLE,
+    UNIT_SIZE,
+    UNITS,
+    UNIT_TOURS,
+    ATTACKS_PER_MONTH,
+    ATTACKS,
+    CASUALTIES_PER_ATTACK,
+    SORTIES_PER_WEEK,
+    PHASES,
+    ROLES,
+    UNIT_TYPES,
+)
 
 
 def number(value: float) -> str:
@@ -236,12 +259,12 @@ def _people(s: Scenario) -> list[_Part]:
     counted = [_Part(s.cap, ("cap",), f"a cap of {s.cap:,}")]
     for i, phase in enumerate(s.policy.phases or []):
         if phase.cap is not None:
-            counted.append(_Part(phase.cap, s.policy.path_of(i, "cap"),
-                                 f"a cap of {phase.cap:,}"))  # fmt: skip
+            counted.append(_Part(phase.cap, s.policy.path_of(i, "cap"), f"a cap of {phase.cap:,}"))
     start = sum(
-        g.count * s.unit_types[g.unit_type].size for g in s.initial_force
+        g.count * s.unit_types[g.unit_type].size
+        for g in s.initial_force
         if g.unit_type in s.unit_types and s.unit_types[g.unit_type].counts_toward_cap
-    )  # fmt: skip
+    )
     counted.append(_Part(start, ("initial_force",), f"{start:,} counted at the start"))
     parts = [max(counted, key=lambda p: p.amount)]
     for name, (n, path) in _kept_uncounted(s).items():
@@ -273,8 +296,10 @@ def _units(s: Scenario, people: list[_Part], days: int, tours: bool) -> list[_Pa
         supply = "no supply limit" if ut.supply is None else f"supply {ut.supply:,}"
         if tours:
             tour = _tour(s, name)
-            what = (f"{n:,.0f} {name} units ({supply}) on tours of {tour:,} "
-                    f"day{'s' if tour > 1 else ''} for {days:,} days")  # fmt: skip
+            what = (
+                f"{n:,.0f} {name} units ({supply}) on tours of {tour:,} "
+                f"day{'s' if tour > 1 else ''} for {days:,} days"
+            )
         else:
             what = f"{counted.what} filled with {name} units of {ut.size:,}, {supply}"
         # Tours over the run are the run's length's doing as much as anything's: shown at
@@ -307,8 +332,10 @@ def _attacks(s: Scenario, people: list[_Part], days: int) -> list[_Part]:
             rate, path = phase.attacks_per_month, s.policy.path_of(i, "attacks_per_month")
         what = f"{number(rate)} a month for {months:,.1f} months"
         if per_1000:
-            what = (f"{number(rate)} a month per 1,000 people, with up to "
-                    f"{force * 1000:,.0f} people, for {months:,.1f} months")  # fmt: skip
+            what = (
+                f"{number(rate)} a month per 1,000 people, with up to "
+                f"{force * 1000:,.0f} people, for {months:,.1f} months"
+            )
         parts.append(_Part(rate * force * months, path, what))
     return parts
 

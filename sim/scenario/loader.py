@@ -168,8 +168,10 @@ def _kind_problems(path: Key, raw: dict, kind: Any) -> list[tuple[Key, str]]:
     name = raw.get("distribution")
     if kind is dt.date:
         if path in HORIZON:
-            message = ("the scenario's start and end fix the days every replication records, "
-                       "so they cannot be drawn; draw the policy's dates instead")  # fmt: skip
+            message = (
+                "the scenario's start and end fix the days every replication records, "
+                "so they cannot be drawn; draw the policy's dates instead"
+            )
             return [(path, message)]
         if isinstance(name, str) and name in KIND_MODELS and name not in DATE_KIND_MODELS:
             allowed = ", ".join(DATE_KIND_MODELS)
@@ -212,8 +214,12 @@ def _check_supports(doc: Document, uncertain: dict[Key, Any]) -> None:
                 file, line = doc.locate(path)
                 same = err.key in (None, _dotted(path))
                 what = err.message if same else f"{err.key}: {err.message}"
-                raise ScenarioError(f"the distribution can give {shown(end)}, and then {what}",
-                                    file=file, line=line, key=_dotted(path)) from None  # fmt: skip
+                raise ScenarioError(
+                    f"the distribution can give {shown(end)}, and then {what}",
+                    file=file,
+                    line=line,
+                    key=_dotted(path),
+                ) from None
             finally:
                 holder[path[-1]] = central
 
@@ -294,20 +300,30 @@ def _document(root: Any, path: Path, shown: str, chain: tuple[Path, ...]) -> Doc
         return doc
     if not isinstance(parent, str) or not parent.strip():
         line = doc.where.get(("extends",), (shown, None))[1]
-        raise ScenarioError("must be the path of another scenario file", file=shown, line=line,
-                            key="extends")  # fmt: skip
+        raise ScenarioError(
+            "must be the path of another scenario file", file=shown, line=line, key="extends"
+        )
     base_path = path.parent / parent
     line = doc.where[("extends",)][1]
     if len(chain) >= MAX_EXTENDS:
-        raise ScenarioError(f"a chain of `extends` may hold at most {MAX_EXTENDS} files; this "
-                            f"one goes on past {chain[0].name}", file=shown, line=line,
-                            key="extends")  # fmt: skip
+        raise ScenarioError(
+            f"a chain of `extends` may hold at most {MAX_EXTENDS} files; this "
+            f"one goes on past {chain[0].name}",
+            file=shown,
+            line=line,
+            key="extends",
+        )
     if not base_path.is_file():
-        raise ScenarioError(f"cannot find '{parent}' (looked for {base_path})", file=shown,
-                            line=line, key="extends")  # fmt: skip
+        raise ScenarioError(
+            f"cannot find '{parent}' (looked for {base_path})", file=shown, line=line, key="extends"
+        )
     if base_path.resolve() in chain:
-        raise ScenarioError(f"'{parent}' is already in the chain of `extends`: a circle",
-                            file=shown, line=line, key="extends")  # fmt: skip
+        raise ScenarioError(
+            f"'{parent}' is already in the chain of `extends`: a circle",
+            file=shown,
+            line=line,
+            key="extends",
+        )
     base = read_document(base_path, chain)
     _merge(base, doc, ())
     base.files = [shown, *base.files]
@@ -321,8 +337,9 @@ class _Constructor(RoundTripConstructor):
         try:
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, OverflowError) as exc:
-            raise ConstructorError(None, None, f"cannot read this value ({exc})",
-                                   node.start_mark) from None  # fmt: skip
+            raise ConstructorError(
+                None, None, f"cannot read this value ({exc})", node.start_mark
+            ) from None
 
 
 # Errors about a construct left open are best shown where the construct starts.
@@ -398,8 +415,9 @@ def _plain(node: Any, path: Key, shown: str, where: dict, notes: dict, budget: _
         # is shown at the line of the key that holds the list.
         keyed = at[: max((n for n, part in enumerate(at, 1) if isinstance(part, str)), default=0)]
         message = TOO_MANY_VALUES if budget.aliases else f"more than {MAX_VALUES:,} values"
-        raise ScenarioError(message, file=shown, line=where.get(keyed, (shown, None))[1],
-                            key=_dotted(at) or None)  # fmt: skip
+        raise ScenarioError(
+            message, file=shown, line=where.get(keyed, (shown, None))[1], key=_dotted(at) or None
+        )
     if not isinstance(node, CommentedMap | CommentedSeq):
         return _convert(node, path, shown, where, notes, budget)
     outermost = id(node) in budget.seen and budget.alias is None
@@ -420,8 +438,12 @@ def _convert(node: Any, path: Key, shown: str, where: dict, notes: dict, budget:
         for key in node:
             line = _line(node, key)
             if not isinstance(key, str):
-                raise ScenarioError(f"keys must be text, not {key!r}", file=shown, line=line,
-                                    key=_dotted(path) or None)  # fmt: skip
+                raise ScenarioError(
+                    f"keys must be text, not {key!r}",
+                    file=shown,
+                    line=line,
+                    key=_dotted(path) or None,
+                )
             where[(*path, key)] = (shown, line)
             _note(notes, (*path, key), node.ca.items.get(key), 2)
             out[key] = _plain(node[key], (*path, key), shown, where, notes, budget)
@@ -448,8 +470,9 @@ def _convert(node: Any, path: Key, shown: str, where: dict, notes: dict, budget:
     if isinstance(node, dt.date):
         return dt.date(node.year, node.month, node.day)
     line = where.get(path, (shown, None))[1]
-    raise ScenarioError(f"unsupported value {node!r}", file=shown, line=line,
-                        key=_dotted(path) or None)  # fmt: skip
+    raise ScenarioError(
+        f"unsupported value {node!r}", file=shown, line=line, key=_dotted(path) or None
+    )
 
 
 def _note(notes: dict, path: Key, tokens: Any, index: int) -> None:
@@ -532,8 +555,13 @@ def _raise_first(problems: list[tuple[Key | list[Key], str]], doc: Document) -> 
     located.sort(key=lambda item: order(item[0]))
     path, message = located[0]
     file, line = doc.locate(path)
-    raise ScenarioError(message + _replaced_hint(path, doc), file=file, line=line,
-                        key=_dotted(path) or None, more=len(problems) - 1)  # fmt: skip
+    raise ScenarioError(
+        message + _replaced_hint(path, doc),
+        file=file,
+        line=line,
+        key=_dotted(path) or None,
+        more=len(problems) - 1,
+    )
 
 
 def _replaced_hint(path: Key, doc: Document) -> str:

@@ -88,21 +88,24 @@ OUTCOMES: dict[str, Outcome] = _by_name(
     Outcome("peak_boots_on_ground", "Peak boots on the ground", "people", headline=True),
     Outcome("people_flown", "People flown in or out", "people", headline=True),
     Outcome("days_over_cap", "Days over the cap", "days", better="lower", headline=True),
-    Outcome("adviser_days", "Adviser-days delivered", "person-days", better="higher",
-            headline=True),
+    Outcome(
+        "adviser_days", "Adviser-days delivered", "person-days", better="higher", headline=True
+    ),
     Outcome("attacks", "Attacks", "count", better="lower", headline=True),
     Outcome("casualties", "Casualties", "count", better="lower", headline=True),
-    Outcome("total_cost_usd", "Total cost", "US$ million", scale=_MILLION, better="lower",
-            headline=True),
+    Outcome(
+        "total_cost_usd", "Total cost", "US$ million", scale=_MILLION, better="lower", headline=True
+    ),
     Outcome("zero_on", "Force reaches zero on", "date", headline=True),
     Outcome("mean_boots_on_ground", "Mean boots on the ground", "people"),
     Outcome("final_cap_count", "Final cap count", "people"),
-    Outcome("exposed_person_days", "Exposure: people in the country", "person-days",
-            better="lower"),
+    Outcome(
+        "exposed_person_days", "Exposure: people in the country", "person-days", better="lower"
+    ),
     Outcome("troop_cost_usd", "Troop cost", "US$ million", scale=_MILLION, better="lower"),
     Outcome("base_cost_usd", "Base cost", "US$ million", scale=_MILLION, better="lower"),
     Outcome("shortfalls", "Planning shortfalls", "count", better="lower"),
-)  # fmt: skip
+)
 MET_ON = f"{PHASE}_met_on"
 DAYS_LATE = f"{PHASE}_days_late"
 PER_PHASE: dict[str, Outcome] = _by_name(
@@ -121,11 +124,9 @@ HEADLINE = tuple(name for name, o in OUTCOMES.items() if o.headline)
 # show five outcomes, cost first, and ``--replications auto`` also waits on the mean boots
 # on the ground. Making them one list would change the charts, and where ``auto`` stops.
 # The outcomes charted when none are asked for, in panel order.
-CHARTED = ("total_cost_usd", "mean_cap_count", "peak_boots_on_ground", "adviser_days",
-           "casualties")  # fmt: skip
+CHARTED = ("total_cost_usd", "mean_cap_count", "peak_boots_on_ground", "adviser_days", "casualties")
 # The means ``--replications auto`` makes precise: replications are added until each is.
-PRECISE = ("mean_cap_count", "mean_boots_on_ground", "adviser_days", "total_cost_usd",
-           "casualties")  # fmt: skip
+PRECISE = ("mean_cap_count", "mean_boots_on_ground", "adviser_days", "total_cost_usd", "casualties")
 
 
 def phase_outcome(pattern: str, phase: str) -> str:

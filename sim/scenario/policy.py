@@ -176,10 +176,21 @@ class Phase(_Model):
 # What an announcement may set, and what makes up its goal (a new goal drops the old one's
 # deadline unless it gives its own).
 PLAN_KEYS = (
-    "deadline", "cap", "total", "mix", "targets", "replace", "early_return", "pace",
-    "halfway_share", "attacks_per_month", "airlift", "planning_interval_days", "detachments",
+    "deadline",
+    "cap",
+    "total",
+    "mix",
+    "targets",
+    "replace",
+    "early_return",
+    "pace",
+    "halfway_share",
+    "attacks_per_month",
+    "airlift",
+    "planning_interval_days",
+    "detachments",
     "drift_per_month",
-)  # fmt: skip
+)
 GOAL_KEYS = ("total", "mix", "targets")
 
 
@@ -205,9 +216,12 @@ class _Plan(_Model):
         default=None, description="Uncounted units kept, by type (only the types named)."
     )
     drift_per_month: float | None = Field(
-        default=None, ge=-PEOPLE.most, le=PEOPLE.most, allow_inf_nan=False,
+        default=None,
+        ge=-PEOPLE.most,
+        le=PEOPLE.most,
+        allow_inf_nan=False,
         description="Unannounced net change per month, in a period without a target.",
-    )  # fmt: skip
+    )
     temporary: list[Deployment] | None = Field(
         default=None, description="Temporary deployments ordered when it takes effect."
     )
@@ -417,12 +431,17 @@ def check_policy(
                 problems.append(((*at(i, "temporary"), k, key), message))
         for k, c in enumerate(p.convert):
             if c.unit_type not in unit_types:
-                problems.append(((*at(i, "convert"), k, "unit_type"),
-                                 f"unknown unit type '{c.unit_type}'"))  # fmt: skip
+                problems.append(
+                    ((*at(i, "convert"), k, "unit_type"), f"unknown unit type '{c.unit_type}'")
+                )
             elif c.to not in unit_types[c.unit_type]:
-                problems.append(((*at(i, "convert"), k, "to"),
-                                 f"{c.unit_type} declares no conversion to '{c.to}' "
-                                 f"(add it to unit_types.{c.unit_type}.converts_to)"))  # fmt: skip
+                problems.append(
+                    (
+                        (*at(i, "convert"), k, "to"),
+                        f"{c.unit_type} declares no conversion to '{c.to}' "
+                        f"(add it to unit_types.{c.unit_type}.converts_to)",
+                    )
+                )
         if p.drift_per_month is not None and (
             p.total is not None or p.mix is not None or p.targets is not None
         ):
@@ -479,9 +498,13 @@ def _check_announcements(items: list[Announcement]) -> list[tuple[tuple, str]]:
         if j and a.announced < items[j - 1].announced:
             out.append(((*at, "announced"), "announcements must be listed in the order made"))
         if j and a.effective < items[j - 1].effective:
-            out.append(((*at, "takes_effect" if a.takes_effect else "announced"),
-                        "it takes effect before the announcement above does: list "
-                        "announcements in the order they take effect"))  # fmt: skip
+            out.append(
+                (
+                    (*at, "takes_effect" if a.takes_effect else "announced"),
+                    "it takes effect before the announcement above does: list "
+                    "announcements in the order they take effect",
+                )
+            )
         if a.alternatives is not None:
             if a.probability is not None:
                 out.append(((*at, "probability"), "give probability or alternatives, not both"))

@@ -38,8 +38,20 @@ from sim.scenario.limits import (
 from sim.scenario.policy import Phase, Policy, check_policy
 from sim.scenario.uncertainty import Distribution
 
-__all__ = ["Day", "Name", "Path", "People", "Phase", "Policy", "Rate", "Scenario", "Share",
-           "Source", "check", "slug"]  # fmt: skip
+__all__ = [
+    "Day",
+    "Name",
+    "Path",
+    "People",
+    "Phase",
+    "Policy",
+    "Rate",
+    "Scenario",
+    "Share",
+    "Source",
+    "check",
+    "slug",
+]
 
 
 class Service(_Model):
@@ -343,9 +355,12 @@ def check(s: Scenario) -> list[tuple[Path | list[Path], str]]:
     a = s.airlift
     by_sortie = a.seats_per_sortie is not None or a.sorties_per_week is not None
     if a.seats_per_day is not None and by_sortie:
-        bad(("airlift",), "give seats_per_day, or seats_per_sortie and sorties_per_week, not both"
-                          " (to replace one form in a file that extends another, set the other"
-                          " to null)")  # fmt: skip
+        bad(
+            ("airlift",),
+            "give seats_per_day, or seats_per_sortie and sorties_per_week, not both"
+            " (to replace one form in a file that extends another, set the other"
+            " to null)",
+        )
     elif a.seats_per_day is None and (a.seats_per_sortie is None or a.sorties_per_week is None):
         bad(("airlift",), "give seats_per_day, or both seats_per_sortie and sorties_per_week")
 
@@ -354,8 +369,11 @@ def check(s: Scenario) -> list[tuple[Path | list[Path], str]]:
         if not isinstance(value, float | int):
             low, high = value.extremes()
             if low < 0 or high > 3650:
-                bad(("per_unit", name), f"draws must lie between 0 and 3650 days, can give "
-                                        f"{low if low < 0 else high:g}")  # fmt: skip
+                bad(
+                    ("per_unit", name),
+                    f"draws must lie between 0 and 3650 days, can give "
+                    f"{low if low < 0 else high:g}",
+                )
 
     known_roles(s.threat.exposure, ("threat", "exposure"))
     known_roles(s.cost.per_troop_year_usd, ("cost", "per_troop_year_usd"))
@@ -367,9 +385,11 @@ def check(s: Scenario) -> list[tuple[Path | list[Path], str]]:
         for name in phase.detachments:
             ut = s.unit_types.get(name)
             if ut is not None and ut.counts_toward_cap:
-                bad((*s.policy.path_of(i, "detachments"), name),
+                bad(
+                    (*s.policy.path_of(i, "detachments"), name),
                     "a kept detachment is of a type that does not count toward the cap "
-                    "(counts_toward_cap: false)")  # fmt: skip
+                    "(counts_toward_cap: false)",
+                )
     conversions = {name: dict(ut.converts_to) for name, ut in s.unit_types.items()}
     problems.extend(check_policy(s.policy, s.start, s.end, list(s.roles), s.cap, conversions))
     if not problems:  # what the values come to together, once each of them makes sense

@@ -52,10 +52,16 @@ class Timeline:
                 self.superseded[i] = self.superseded.pop(self.last[i])
         # The largest unit that counts toward the cap, by role (0: none can fill it).
         self.largest_unit = [
-            max((ut.size for ut in scenario.unit_types.values()
-                 if ut.role == role and ut.counts_toward_cap), default=0)
+            max(
+                (
+                    ut.size
+                    for ut in scenario.unit_types.values()
+                    if ut.role == role and ut.counts_toward_cap
+                ),
+                default=0,
+            )
             for role in self.roles
-        ]  # fmt: skip
+        ]
         # Targets that do not depend on the force, worked out once (None: they do).
         self._fixed = [self._fixed_targets(i) for i in range(len(self.phases))]
         # The phases known, and their starts, once the first k announcements of later
@@ -200,8 +206,13 @@ class Timeline:
             goal = Goal(self.roles, [None] * len(targets), [0.0] * len(targets))
         elif self.total_only(index):
             largest = max(self.largest_unit)
-            goal = Goal(self.roles, [None] * len(targets), [0.0] * len(targets),
-                        float(p.total), tolerance(share, p.total, largest))  # fmt: skip
+            goal = Goal(
+                self.roles,
+                [None] * len(targets),
+                [0.0] * len(targets),
+                float(p.total),
+                tolerance(share, p.total, largest),
+            )
         else:
             tolerances = [
                 0.0 if t is None else tolerance(share, t, size)

@@ -121,8 +121,9 @@ class Triangular(_Dist):
     @model_validator(mode="after")
     def _order(self) -> Triangular:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
-            raise ValueError(f"need low <= mode <= high and low < high, got {self.low}, "
-                             f"{self.mode}, {self.high}")  # fmt: skip
+            raise ValueError(
+                f"need low <= mode <= high and low < high, got {self.low}, {self.mode}, {self.high}"
+            )
         self._finite()
         return self
 
@@ -317,8 +318,10 @@ class DateTriangular(_DateDist):
     @model_validator(mode="after")
     def _order(self) -> DateTriangular:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
-            raise ValueError(f"need low <= mode <= high and low before high, got {self.low}, "
-                             f"{self.mode}, {self.high}")  # fmt: skip
+            raise ValueError(
+                f"need low <= mode <= high and low before high, got {self.low}, "
+                f"{self.mode}, {self.high}"
+            )
         return self
 
     def numeric(self) -> Triangular:

@@ -39,8 +39,9 @@ def with_values(scenario: Scenario, values: dict[Key, Any], context: str = "") -
         if isinstance(holder, list) and not (
             isinstance(key[-1], int) and 0 <= key[-1] < len(holder)
         ):
-            raise ScenarioError(f"{context}no item {key[-1]} in the list",
-                                key=".".join(map(str, key)))  # fmt: skip
+            raise ScenarioError(
+                f"{context}no item {key[-1]} in the list", key=".".join(map(str, key))
+            )
         holder[key[-1]] = value
     try:
         concrete = Scenario.model_validate(data)

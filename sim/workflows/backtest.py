@@ -51,8 +51,9 @@ def read_observed(path: str | Path) -> pd.DataFrame:
         raise ScenarioError(f"not a readable CSV ({exc})", file=path) from None
     missing = [c for c in ("date", "us_troops") if c not in frame]
     if missing:
-        raise ScenarioError("needs the columns date and us_troops", file=path, line=1,
-                            key=missing[0])  # fmt: skip
+        raise ScenarioError(
+            "needs the columns date and us_troops", file=path, line=1, key=missing[0]
+        )
     dates = pd.to_datetime(frame["date"].str.strip(), errors="coerce", format="ISO8601")
     troops = pd.to_numeric(frame["us_troops"].str.strip(), errors="coerce")
     for key, bad, what in (

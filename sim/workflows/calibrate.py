@@ -141,8 +141,9 @@ def calibrate(
             f"parameters that best fit {c.fit.scenario} to {c.fit.observed}",
             f"(lowest MAPE of {len(table)} candidates). Other scenarios may `extends:` this file.",
         ]
-        text = overlay_yaml(fit_scenario, target / "calibrated.yaml", best, note="calibrated",
-                            header=header)  # fmt: skip
+        text = overlay_yaml(
+            fit_scenario, target / "calibrated.yaml", best, note="calibrated", header=header
+        )
         (tmp / "calibrated.yaml").write_text(text, encoding="utf-8")
         for label, result in (("fit", fit), ("check", check)):
             if result is None:

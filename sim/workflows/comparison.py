@@ -109,33 +109,52 @@ class Comparison:
         """Boots on the ground and cap count against the cap (a fan chart over replications)."""
         name = scenario or self.scenarios[0]
         if self.replications > 1:
-            return plots.total_fan(self.bands, self.phases, scenario=name,
-                                   reference=self._other(name), footer=self.footer(name),
-                                   **options)  # fmt: skip
-        return plots.total_vs_cap(self.timeseries, self.phases, scenario=name,
-                                  footer=self.footer(name), **options)  # fmt: skip
+            return plots.total_fan(
+                self.bands,
+                self.phases,
+                scenario=name,
+                reference=self._other(name),
+                footer=self.footer(name),
+                **options,
+            )
+        return plots.total_vs_cap(
+            self.timeseries, self.phases, scenario=name, footer=self.footer(name), **options
+        )
 
     def plot_composition(self, scenario: str | None = None, **options: object) -> Figure:
         """People by role over time (median and bands over replications)."""
         name = scenario or self.scenarios[0]
         if self.replications > 1:
-            return plots.composition_fan(self.bands, self.phases, scenario=name,
-                                         reference=self._other(name), footer=self.footer(name),
-                                         **options)  # fmt: skip
-        return plots.composition(self.timeseries, self.phases, scenario=name,
-                                 footer=self.footer(name), **options)  # fmt: skip
+            return plots.composition_fan(
+                self.bands,
+                self.phases,
+                scenario=name,
+                reference=self._other(name),
+                footer=self.footer(name),
+                **options,
+            )
+        return plots.composition(
+            self.timeseries, self.phases, scenario=name, footer=self.footer(name), **options
+        )
 
     def plot_movements(self, scenario: str | None = None, **options: object) -> Figure:
         """People arriving and leaving per week (mean over replications)."""
         name = scenario or self.scenarios[0]
         frame = self.movements if self.replications > 1 else self.timeseries
-        return plots.movements(frame, self.phases, scenario=name, reference=self._other(name),
-                               footer=self.footer(name), **options)  # fmt: skip
+        return plots.movements(
+            frame,
+            self.phases,
+            scenario=name,
+            reference=self._other(name),
+            footer=self.footer(name),
+            **options,
+        )
 
     def plot_outcomes(self, outcomes: Sequence[str] | None = None, **options: object) -> Figure:
         """The spread of each headline outcome across replications, per scenario."""
-        return plots.outcome_distributions(self.summary, outcomes, reference=self.reference,
-                                           footer=self.footer(), **options)  # fmt: skip
+        return plots.outcome_distributions(
+            self.summary, outcomes, reference=self.reference, footer=self.footer(), **options
+        )
 
     def plot_differences(self, outcomes: Sequence[str] | None = None, **options: object) -> Figure:
         """Each option's difference from the reference, with its intervals."""
@@ -192,8 +211,18 @@ def build_comparison(
     reference = reference or manifest.get("reference") or names[0]
     manifest = {**manifest, "reference": reference}
     diffs = differences(summary, reference) if len(names) > 1 else pd.DataFrame()
-    return Comparison(summary, outcome_table(summary), diffs, bands, movements, timeseries,
-                      events, phases, manifest, folder)  # fmt: skip
+    return Comparison(
+        summary,
+        outcome_table(summary),
+        diffs,
+        bands,
+        movements,
+        timeseries,
+        events,
+        phases,
+        manifest,
+        folder,
+    )
 
 
 def load_results(folder: str | Path) -> Comparison:
@@ -223,8 +252,10 @@ def _restore(name: str, frame: pd.DataFrame, manifest: dict) -> pd.DataFrame:
     """Undo what CSV loses: role order, date columns and their unit, empty text."""
     for column in _DATES.get(name, []):
         frame[column] = frame[column].astype("datetime64[s]")
-    text = {"events": ("unit", "unit_type", "role", "detail"),
-            "phases": ("deadline_status", "superseded_by")}  # fmt: skip
+    text = {
+        "events": ("unit", "unit_type", "role", "detail"),
+        "phases": ("deadline_status", "superseded_by"),
+    }
     for column in text.get(name, ()):
         if column in frame:
             frame[column] = (
@@ -237,6 +268,16 @@ def _restore(name: str, frame: pd.DataFrame, manifest: dict) -> pd.DataFrame:
         frame["role"] = pd.Categorical(frame["role"], categories=roles)
     if name == "summary":
         for column in frame.columns:
-            if column == "zero_on" or column.endswith("_met_on"):
+            if _is_date(column):
                 frame[column] = pd.to_datetime(frame[column])
     return frame
+
+
+def _is_date(column: str) -> bool:
+    """Is ``column`` of the summary an outcome given as a date (the registry says)?"""
+    from sim.scenario.outcomes import outcome_info
+
+    try:
+        return not outcome_info(column).numeric
+    except KeyError:  # an input, or the scenario and replication
+        return False

@@ -62,8 +62,10 @@ def _start(
     experiment, scenarios = load_experiment(path)
     unknown = [o for o in outcomes or [] if o not in experiment.outcomes]
     if unknown:
-        raise OutputError(f"--outcome {unknown[0]}: not an outcome of the experiment "
-                          f"(have {', '.join(experiment.outcomes)})")  # fmt: skip
+        raise OutputError(
+            f"--outcome {unknown[0]}: not an outcome of the experiment "
+            f"(have {', '.join(experiment.outcomes)})"
+        )
     plan = {**plan, "seed": experiment.seed if plan.get("seed") is None else plan["seed"]}
     if resume is None:
         target = out or default_run_dir(runs_root, f"{experiment.name}-{kind}")
@@ -71,12 +73,13 @@ def _start(
     folder = RunFolder.reopen(resume)
     if folder.previous.get("plan") != plan:
         folder.release()
-        raise OutputError(f"{resume}: that run had {folder.previous.get('plan')}; "
-                          f"this one asks for {plan}")  # fmt: skip
+        raise OutputError(
+            f"{resume}: that run had {folder.previous.get('plan')}; this one asks for {plan}"
+        )
     return experiment, scenarios, folder
 
 
-def _run(
+def _sweep_points(
     experiment: Experiment,
     scenarios: list,
     x: np.ndarray,
@@ -129,10 +132,12 @@ def _finish(
         for name, frame in tables.items():
             files.append(atomic(target / f"{name}.csv", partial(write_csv, frame)))
             if name in ("experiments", "outcomes"):
-                files.append(atomic(target / f"{name}.parquet",
-                                    partial(frame.to_parquet, index=False)))  # fmt: skip
-        manifest.update(status="complete", run_seconds=round(sweep.seconds, 3),
-                        failures=len(sweep.failures))  # fmt: skip
+                files.append(
+                    atomic(target / f"{name}.parquet", partial(frame.to_parquet, index=False))
+                )
+        manifest.update(
+            status="complete", run_seconds=round(sweep.seconds, 3), failures=len(sweep.failures)
+        )
         write_manifest(manifest, target, files)
         folder.complete = True
     except BaseException:
@@ -147,21 +152,37 @@ def _finish(
         if failed:
             manifest["charts_failed"] = failed
             names = "; ".join(f"{f['chart']} ({f['error']})" for f in failed)
-            warnings.warn(ChartWarning(f"charts not drawn: {names}. The tables are complete in "
-                                       f"{target}"), stacklevel=3)  # fmt: skip
+            warnings.warn(
+                ChartWarning(f"charts not drawn: {names}. The tables are complete in {target}"),
+                stacklevel=3,
+            )
         write_manifest(manifest, target, files)
     return files
 
 
 def _execute(
-    experiment: Experiment, scenarios: list, x: np.ndarray, folder: RunFolder, plan: dict,
-    run: dict, manifest: dict, **details: object,
-) -> SweepResult:  # fmt: skip
+    experiment: Experiment,
+    scenarios: list,
+    x: np.ndarray,
+    folder: RunFolder,
+    plan: dict,
+    run: dict,
+    manifest: dict,
+    **details: object,
+) -> SweepResult:
     """Write the manifest of a sweep over the design ``x`` (into ``manifest``), then run it."""
-    manifest.update(_manifest(experiment, scenarios, plan["kind"], plan=plan, seed=run["seed"],
-                              replications=run["replications"] or experiment.replications,
-                              **details))  # fmt: skip
-    return _run(experiment, scenarios, x, folder, run, manifest)
+    manifest.update(
+        _manifest(
+            experiment,
+            scenarios,
+            plan["kind"],
+            plan=plan,
+            seed=run["seed"],
+            replications=run["replications"] or experiment.replications,
+            **details,
+        )
+    )
+    return _sweep_points(experiment, scenarios, x, folder, run, manifest)
 
 
 def sweep(
@@ -183,19 +204,38 @@ def sweep(
 ) -> Exploration:
     """Run every option across a designed set of futures and levers."""
 
-    plan = {"kind": "sweep", "design": design, "samples": samples, "levels": levels,
-            "replications": replications, "seed": seed}  # fmt: skip
+    plan = {
+        "kind": "sweep",
+        "design": design,
+        "samples": samples,
+        "levels": levels,
+        "replications": replications,
+        "seed": seed,
+    }
     experiment, scenarios, folder = _start(Path(path), out, resume, "sweep", runs_root, plan)
     manifest: dict = {}
     with folder.guard(manifest):
         seed = experiment.seed if seed is None else seed
         x = sens.design(design, len(experiment.inputs), samples, seed=seed, levels=levels)
-        run = {"executor": executor, "workers": workers, "scheduler": scheduler,
-               "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
+        run = {
+            "executor": executor,
+            "workers": workers,
+            "scheduler": scheduler,
+            "replications": replications,
+            "seed": seed,
+            "progress": progress,
+        }
         result = _execute(
-            experiment, scenarios, x, folder, {**plan, "seed": seed}, run, manifest,
-            design=design, samples=len(x)
-        )  # fmt: skip
+            experiment,
+            scenarios,
+            x,
+            folder,
+            {**plan, "seed": seed},
+            run,
+            manifest,
+            design=design,
+            samples=len(x),
+        )
         means = result.means()
         tables = {
             "experiments": result.experiments,
@@ -258,12 +298,26 @@ def sensitivity(
         x = sens.method_design(method, len(names), samples, seed=seed)
         oat = sens.one_at_a_time(len(names))
         design = np.vstack([x, oat])
-        run = {"executor": executor, "workers": workers, "scheduler": scheduler,
-               "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
+        run = {
+            "executor": executor,
+            "workers": workers,
+            "scheduler": scheduler,
+            "replications": replications,
+            "seed": seed,
+            "progress": progress,
+        }
         result = _execute(
-            experiment, scenarios, design, folder, {**plan, "seed": seed}, run, manifest,
-            method=method, samples=samples, runs=len(design)
-        )  # fmt: skip
+            experiment,
+            scenarios,
+            design,
+            folder,
+            {**plan, "seed": seed},
+            run,
+            manifest,
+            method=method,
+            samples=samples,
+            runs=len(design),
+        )
         means = result.means()
         indices, over_time, swings, notes = [], [], [], []
         n = len(x)
@@ -288,8 +342,10 @@ def sensitivity(
                 swing = sens.swings(y[n:], names).assign(scenario=scenario, outcome=outcome)
                 lost = swing.loc[swing["swing"].isna(), "input"].tolist()
                 if lost:
-                    notes.append(f"{scenario}/{outcome}: {', '.join(lost)} left out of the tornado "
-                                 "(a one-at-a-time run failed)")  # fmt: skip
+                    notes.append(
+                        f"{scenario}/{outcome}: {', '.join(lost)} left out of the tornado "
+                        "(a one-at-a-time run failed)"
+                    )
                 swings.append(swing)
             monthly = result.monthly[result.monthly["scenario"] == scenario]
             for month, group in monthly.groupby("month"):
@@ -331,9 +387,13 @@ def sensitivity(
             over = tables["indices_over_time"]
             if not over.empty and (over["scenario"] == scenario).any():
                 charts[f"over-time-{scenario}"] = partial(
-                    _chart, "sensitivity_over_time", over, scenario=scenario, method=method,
+                    _chart,
+                    "sensitivity_over_time",
+                    over,
+                    scenario=scenario,
+                    method=method,
                     manifest=manifest,
-                )  # fmt: skip
+                )
             else:  # the monthly cap count did not vary across the samples in any month
                 notes.append(
                     f"{scenario}: no sensitivity over time (the monthly cap count never varies)"
@@ -384,19 +444,37 @@ def robustness(
     """Regret of each option in each future, the share of futures meeting the thresholds,
     and the input ranges that make each option fail."""
 
-    plan = {"kind": "robustness", "design": design, "samples": samples,
-            "replications": replications, "seed": seed}  # fmt: skip
+    plan = {
+        "kind": "robustness",
+        "design": design,
+        "samples": samples,
+        "replications": replications,
+        "seed": seed,
+    }
     experiment, scenarios, folder = _start(Path(path), out, resume, "robustness", runs_root, plan)
     manifest: dict = {}
     with folder.guard(manifest):
         seed = experiment.seed if seed is None else seed
         x = sens.design(design, len(experiment.inputs), samples, seed=seed)
-        run = {"executor": executor, "workers": workers, "scheduler": scheduler,
-               "replications": replications, "seed": seed, "progress": progress}  # fmt: skip
+        run = {
+            "executor": executor,
+            "workers": workers,
+            "scheduler": scheduler,
+            "replications": replications,
+            "seed": seed,
+            "progress": progress,
+        }
         result = _execute(
-            experiment, scenarios, x, folder, {**plan, "seed": seed}, run, manifest,
-            design=design, samples=len(x)
-        )  # fmt: skip
+            experiment,
+            scenarios,
+            x,
+            folder,
+            {**plan, "seed": seed},
+            run,
+            manifest,
+            design=design,
+            samples=len(x),
+        )
         means = result.means()
         regret = rob.regret(means, experiment.outcomes)
         numeric = _numeric_inputs(result.experiments, list(experiment.inputs))

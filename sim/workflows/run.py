@@ -130,16 +130,18 @@ def run_scenarios(
     if notify is not None:
         progress = _estimating(progress, notify, scenarios, plan, keep_series, folder)
     if folder is None:
-        return _run(scenarios, plan, manifest, executor, workers, scheduler, None, reference,
-                    progress)  # fmt: skip
+        return _run_ensemble(
+            scenarios, plan, manifest, executor, workers, scheduler, None, reference, progress
+        )
     with folder.guard(manifest):
-        output = _run(scenarios, plan, manifest, executor, workers, scheduler, folder,
-                      reference, progress)  # fmt: skip
+        output = _run_ensemble(
+            scenarios, plan, manifest, executor, workers, scheduler, folder, reference, progress
+        )
         _write_folder(folder, output, formats, keep_series, report)
     return output
 
 
-def _run(
+def _run_ensemble(
     scenarios: list[Scenario],
     plan: Plan,
     manifest: dict,
@@ -168,8 +170,14 @@ def _run(
         )
         if target is not None:
             write_json(manifest, target / "manifest.json")
-        ensemble = Ensemble(scenarios, plan, ex, folder=target, progress=progress,
-                            run_id=folder.run_id if folder is not None else "")  # fmt: skip
+        ensemble = Ensemble(
+            scenarios,
+            plan,
+            ex,
+            folder=target,
+            progress=progress,
+            run_id=folder.run_id if folder is not None else "",
+        )
         try:
             ensemble.resume()
             result = ensemble.run()
@@ -186,9 +194,16 @@ def _run(
         "sim_events": result.sim_events,
     }  # the status stays "running" until the tables are written
     comparison = build_comparison(
-        result.summary, result.bands, result.movements, result.timeseries, result.events,
-        phases, final, reference, target,
-    )  # fmt: skip
+        result.summary,
+        result.bands,
+        result.movements,
+        result.timeseries,
+        result.events,
+        phases,
+        final,
+        reference,
+        target,
+    )
     return RunOutput(target, scenarios, result, comparison)
 
 
@@ -213,8 +228,9 @@ def _estimating(
     overestimate) times what is left.
     """
     if keep_series and plan.replications is not None:
-        rows = plan.replications * sum(((s.end - s.start).days + 1) * len(s.roles)
-                                       for s in scenarios)  # fmt: skip
+        rows = plan.replications * sum(
+            ((s.end - s.start).days + 1) * len(s.roles) for s in scenarios
+        )
         size = rows * SERIES_BYTES
         if size > LARGE_BYTES:
             free = shutil.disk_usage(folder.path).free if folder is not None else None
@@ -232,8 +248,10 @@ def _estimating(
         said = True
         left = elapsed / done * (total - done)
         if elapsed + left > LONG_SECONDS:
-            notify(f"{total:,} replications will take about {_duration(elapsed + left)} "
-                   f"at the rate so far ({done:,} in {elapsed:.0f} s)")  # fmt: skip
+            notify(
+                f"{total:,} replications will take about {_duration(elapsed + left)} "
+                f"at the rate so far ({done:,} in {elapsed:.0f} s)"
+            )
 
     return wrapped
 
@@ -261,8 +279,11 @@ def _done(ensemble: Ensemble) -> dict[str, int]:
 def _check_resumable(folder: Path, manifest: dict, scenarios: list[Scenario], plan: Plan) -> None:
     """Refuse to resume a run of other scenarios, seed, replications or batches."""
     listed = manifest.get("scenarios")
-    hashes = [e.get("hash") for e in listed] if isinstance(listed, list) and all(
-        isinstance(e, dict) for e in listed) else None  # fmt: skip
+    hashes = (
+        [e.get("hash") for e in listed]
+        if isinstance(listed, list) and all(isinstance(e, dict) for e in listed)
+        else None
+    )
     if hashes != [scenario_hash(s) for s in scenarios]:
         raise OutputError(f"{folder}: the scenarios (or --set values) differ from that run's")
     was = manifest.get("plan") if isinstance(manifest.get("plan"), dict) else {}

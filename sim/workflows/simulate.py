@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.ensemble.worker import run_one
+from sim.ensemble.worker import replicate
 from sim.results.tables import events_table, timeseries_table
 from sim.scenario import Scenario, load_scenario
 
@@ -36,7 +36,7 @@ class Run:
 def simulate(scenario: Scenario, seed: int = 0, replication: int = 0) -> Run:
     """Run replication ``replication`` of ``scenario`` with random streams from ``seed``."""
     began = time.perf_counter()
-    concrete, rec, row = run_one(scenario, seed, replication)
+    concrete, rec, row = replicate(scenario, seed, replication)
     return Run(
         scenario=concrete,
         seed=seed,

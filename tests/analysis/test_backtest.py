@@ -19,8 +19,9 @@ def band(run):
     total = run.timeseries.groupby("date", as_index=False)["cap_count"].sum()
     values = total["cap_count"].astype(float)
     # One replication: every quantile is the run itself, and the band has no width.
-    return pd.DataFrame({"date": total["date"], "mean": values, "q05": values, "q50": values,
-                         "q95": values})  # fmt: skip
+    return pd.DataFrame(
+        {"date": total["date"], "mean": values, "q05": values, "q50": values, "q95": values}
+    )
 
 
 def observed_from(band: pd.DataFrame, every: int = 45, scale: float = 1.0) -> pd.DataFrame:
@@ -57,11 +58,16 @@ def test_a_scaled_series_scores_its_known_error(band):
 
 
 def test_zero_points_are_scored_in_troops_and_dates_outside_the_run_are_not(band):
-    observed = pd.DataFrame({
-        "date": [band["date"].iloc[10], band["date"].iloc[0] - pd.Timedelta(days=30),
-                 band["date"].iloc[-1] + pd.Timedelta(days=30)],
-        "us_troops": [0.0, 5000.0, 2500.0],
-    })  # fmt: skip
+    observed = pd.DataFrame(
+        {
+            "date": [
+                band["date"].iloc[10],
+                band["date"].iloc[0] - pd.Timedelta(days=30),
+                band["date"].iloc[-1] + pd.Timedelta(days=30),
+            ],
+            "us_troops": [0.0, 5000.0, 2500.0],
+        }
+    )
     points = compare_points(band, observed)
     m = metrics(points)
     assert m["points"] == 1 and m["points_outside_run"] == 2

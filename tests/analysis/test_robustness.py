@@ -11,12 +11,14 @@ from sim.scenario.experiment import Threshold
 @pytest.fixture
 def means():
     # Two futures, two options. Cost: less is better; advisers: more is better.
-    return pd.DataFrame({
-        "sample": [0, 0, 1, 1],
-        "scenario": ["a", "b", "a", "b"],
-        "cost": [10.0, 12.0, 20.0, 15.0],
-        "advisers": [5.0, 9.0, 7.0, 3.0],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "sample": [0, 0, 1, 1],
+            "scenario": ["a", "b", "a", "b"],
+            "cost": [10.0, 12.0, 20.0, 15.0],
+            "advisers": [5.0, 9.0, 7.0, 3.0],
+        }
+    )
 
 
 def test_regret_is_distance_from_the_best_option_in_the_same_future(means):

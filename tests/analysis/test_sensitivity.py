@@ -24,9 +24,14 @@ NAMES = ["x1", "x2", "x3"]
 def ishigami_experiment(**extra) -> Experiment:
     inputs = {n: [-math.pi, math.pi] for n in NAMES}
     return Experiment.model_validate(
-        {"name": "ishigami", "scenarios": ["none"], "uncertainties": inputs,
-         "outcomes": {"y": "minimize"}, **extra}
-    )  # fmt: skip
+        {
+            "name": "ishigami",
+            "scenarios": ["none"],
+            "uncertainties": inputs,
+            "outcomes": {"y": "minimize"},
+            **extra,
+        }
+    )
 
 
 def sweep_y(x: np.ndarray, model=ishigami, workers: int = 1):

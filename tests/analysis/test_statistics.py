@@ -52,8 +52,17 @@ def test_outcomes_are_the_numeric_measures_only(summary):
 def test_outcome_table_by_hand(summary):
     table = outcome_table(summary)
     assert list(table.columns) == [
-        "scenario", "outcome", "n", "mean", "sd", "q05", "q50", "q95", "ci_low", "ci_high",
-    ]  # fmt: skip
+        "scenario",
+        "outcome",
+        "n",
+        "mean",
+        "sd",
+        "q05",
+        "q50",
+        "q95",
+        "ci_low",
+        "ci_high",
+    ]
     assert len(table) == 4
     a = row(table, "a", "casualties")
     sd = math.sqrt(2.5)  # of 1..5, with n - 1

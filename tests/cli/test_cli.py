@@ -32,8 +32,13 @@ def test_run_writes_the_promised_folder(advisory_run):
             assert (out / "charts" / f"{chart}.{fmt}").stat().st_size > 1000
     ts = pd.read_csv(out / "timeseries.csv")
     assert list(ts.columns[:6]) == [
-        "scenario", "replication", "date", "role", "boots_on_ground", "cap_count",
-    ]  # fmt: skip
+        "scenario",
+        "replication",
+        "date",
+        "role",
+        "boots_on_ground",
+        "cap_count",
+    ]
     assert "Results in" in result.output and str(out) in result.output.replace("\n", "")
     assert "Main outcomes" in result.output
 
@@ -135,8 +140,16 @@ def test_validate_prints_each_scenario_warning_once_and_carries_on():
 
 def test_run_prints_the_warnings_and_still_runs(tmp_path):
     out = tmp_path / "o"
-    args = ["run", "scenarios/advisory.yaml", "--set", "cap=2000", "--out", str(out),
-            "--format", "png"]  # fmt: skip
+    args = [
+        "run",
+        "scenarios/advisory.yaml",
+        "--set",
+        "cap=2000",
+        "--out",
+        str(out),
+        "--format",
+        "png",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     warning_lines(result.stderr)
@@ -164,8 +177,9 @@ def test_python_does_not_print_the_warnings_as_well():
     # lines of its own besides ours.
     code = "from sim.cli import main; main()"
     args = ["validate", "scenarios/advisory.yaml", "--set", "cap=2000"]
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert warning_lines(done.stderr) == done.stderr.splitlines()
 
@@ -180,8 +194,16 @@ def test_schema_is_json():
 
 def test_overrides_reach_the_run(tmp_path):
     out = tmp_path / "o"
-    args = ["run", "scenarios/withdrawal.yaml", "--out", str(out), "--format", "png",
-            "--set", "airlift.sorties_per_week=1.5"]  # fmt: skip
+    args = [
+        "run",
+        "scenarios/withdrawal.yaml",
+        "--out",
+        str(out),
+        "--format",
+        "png",
+        "--set",
+        "airlift.sorties_per_week=1.5",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
@@ -201,8 +223,10 @@ def test_unknown_format_rejected(tmp_path):
 def test_format_none_writes_tables_only_and_report_draws_later(tmp_path, advisory_run):
     charted, _ = advisory_run
     out = tmp_path / "tables"
-    result = runner.invoke(app, ["run", "scenarios/advisory.yaml", "--format", "none",
-                                 "--seed", "3", "--out", str(out)])  # fmt: skip
+    result = runner.invoke(
+        app,
+        ["run", "scenarios/advisory.yaml", "--format", "none", "--seed", "3", "--out", str(out)],
+    )
     assert result.exit_code == 0, result.output
     assert not (out / "charts").exists()
     manifest = json.loads((out / "manifest.json").read_text())
@@ -216,8 +240,9 @@ def test_format_none_writes_tables_only_and_report_draws_later(tmp_path, advisor
 
 @pytest.mark.parametrize("formats", ["bogus", "none,png", ","])
 def test_bad_format_is_one_line(tmp_path, formats):
-    result = runner.invoke(app, ["run", "scenarios/advisory.yaml", "--format", formats,
-                                 "--out", str(tmp_path / "x")])  # fmt: skip
+    result = runner.invoke(
+        app, ["run", "scenarios/advisory.yaml", "--format", formats, "--out", str(tmp_path / "x")]
+    )
     assert result.exit_code == 2
     assert "--format: unknown format" in result.output
     assert not (tmp_path / "x").exists()

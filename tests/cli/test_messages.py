@@ -64,34 +64,43 @@ def test_zero_replications_must_be_at_least_one(command, tmp_path):
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("command", "expected"), [
-    ("run", "expected a whole number (or auto), got '1.5'"),
-    ("sweep", "expected a whole number, got '1.5'"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ("run", "expected a whole number (or auto), got '1.5'"),
+        ("sweep", "expected a whole number, got '1.5'"),
+    ],
+)
 def test_replications_that_are_not_whole_say_so(command, expected):
     line = one_line(runner.invoke(app, [command, *TAKES_N[command], "-n", "1.5"]))
     assert line.startswith(f"error: --replications: {expected}")
 
 
-@pytest.mark.parametrize(("args", "option", "choices"), [
-    (["sweep", EXPERIMENT, "--design", "foo"], "--design", DESIGNS),
-    (["robustness", EXPERIMENT, "--design", "foo"], "--design", DESIGNS),
-    (["sensitivity", EXPERIMENT, "--method", "foo"], "--method", METHODS),
-    (["run", ADVISORY, "--executor", "foo"], "--executor", EXECUTORS),
-    (["calibrate", CALIBRATION, "--executor", "foo"], "--executor", EXECUTORS),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("args", "option", "choices"),
+    [
+        (["sweep", EXPERIMENT, "--design", "foo"], "--design", DESIGNS),
+        (["robustness", EXPERIMENT, "--design", "foo"], "--design", DESIGNS),
+        (["sensitivity", EXPERIMENT, "--method", "foo"], "--method", METHODS),
+        (["run", ADVISORY, "--executor", "foo"], "--executor", EXECUTORS),
+        (["calibrate", CALIBRATION, "--executor", "foo"], "--executor", EXECUTORS),
+    ],
+)
 def test_a_wrong_choice_lists_the_right_ones(args, option, choices):
     line = one_line(runner.invoke(app, args))
     listed = ", ".join(f"'{choice}'" for choice in choices)
     assert line.startswith(f"error: {option}: 'foo' is not one of {listed}")
 
 
-@pytest.mark.parametrize(("option", "value", "expected"), [
-    ("--seed", "-1", "--seed: must be at least 0, got -1"),
-    ("--precision", "0", "--precision: must be above 0, got 0"),
-    ("--workers", "0", "--workers: must be at least 1, got 0"),
-    ("--format", "gif", "--format: unknown format gif; choose from png, svg, pdf, or none"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--seed", "-1", "--seed: must be at least 0, got -1"),
+        ("--precision", "0", "--precision: must be above 0, got 0"),
+        ("--workers", "0", "--workers: must be at least 1, got 0"),
+        ("--format", "gif", "--format: unknown format gif; choose from png, svg, pdf, or none"),
+    ],
+)
 def test_other_values_out_of_range_say_what_is_allowed(option, value, expected):
     line = one_line(runner.invoke(app, ["run", ADVISORY, f"{option}={value}"]))
     assert line.startswith(f"error: {expected}")
@@ -108,13 +117,16 @@ EXPLORE = "sim sweep, sensitivity or robustness"
 SCENARIO = "sim validate, run, compare or backtest"
 
 
-@pytest.mark.parametrize(("command", "path", "found", "kind", "use"), [
-    ("validate", EXPERIMENT, "an experiment", "a scenario", EXPLORE),
-    ("validate", CALIBRATION, "a calibration", "a scenario", "sim calibrate"),
-    ("run", EXPERIMENT, "an experiment", "a scenario", EXPLORE),
-    ("sweep", ADVISORY, "a scenario", "an experiment", SCENARIO),
-    ("calibrate", EXPERIMENT, "an experiment", "a calibration", EXPLORE),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("command", "path", "found", "kind", "use"),
+    [
+        ("validate", EXPERIMENT, "an experiment", "a scenario", EXPLORE),
+        ("validate", CALIBRATION, "a calibration", "a scenario", "sim calibrate"),
+        ("run", EXPERIMENT, "an experiment", "a scenario", EXPLORE),
+        ("sweep", ADVISORY, "a scenario", "an experiment", SCENARIO),
+        ("calibrate", EXPERIMENT, "an experiment", "a calibration", EXPLORE),
+    ],
+)
 def test_a_file_of_another_kind_is_named_for_what_it_is(command, path, found, kind, use):
     # Not "17 missing keys": the file is fine, only the command is not the one for it.
     line = one_line(runner.invoke(app, [command, path]))
@@ -152,8 +164,12 @@ def test_a_user_error_in_any_command_is_one_line(tmp_path):
 
 
 def test_every_option_and_argument_says_what_it_is():
-    missing = [f"sim {name} {param.name}" for name, command in commands().items()
-               for param in command.params if not param.help]  # fmt: skip
+    missing = [
+        f"sim {name} {param.name}"
+        for name, command in commands().items()
+        for param in command.params
+        if not param.help
+    ]
     assert missing == []
 
 
@@ -184,6 +200,5 @@ def test_help_fits_the_terminal_and_reads_whole(command, width):
 def test_sim_help_does_not_load_pandas_matplotlib_or_salib():
     heavy = ("pandas", "matplotlib", "SALib", "scipy")
     code = f"import sys, sim.cli; print([m for m in {heavy} if m in sys.modules])"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

@@ -21,23 +21,33 @@ def test_the_choices_are_those_of_the_modules_that_use_them():
     assert [e.value for e in cli_options.ExecutorName] == list(executors.EXECUTORS)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("auto", None), ("AUTO", None), (" 12 ", 12), ("1", 1), (200, 200),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("auto", None),
+        ("AUTO", None),
+        (" 12 ", 12),
+        ("1", 1),
+        (200, 200),
+    ],
+)
 def test_replications_or_auto(text, expected):
     assert cli_options.replications_or_auto(text) == expected
 
 
-@pytest.mark.parametrize(("parse", "text", "message"), [
-    (cli_options.replications_or_auto, "0", "must be at least 1 (or auto), got 0"),
-    (cli_options.replications_or_auto, "x", "expected a whole number (or auto), got 'x'"),
-    (cli_options.whole_number(2), "1", "must be at least 2, got 1"),
-    (cli_options.whole_number(0), "2.5", "expected a whole number, got '2.5'"),
-    (cli_options.positive, "-0.1", "must be above 0, got -0.1"),
-    (cli_options.positive, "nan", "must be above 0, got nan"),
-    (cli_options.chart_formats, "png,gif", "unknown format gif"),
-    (cli_options.chart_formats, "none,png", "unknown format none"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("parse", "text", "message"),
+    [
+        (cli_options.replications_or_auto, "0", "must be at least 1 (or auto), got 0"),
+        (cli_options.replications_or_auto, "x", "expected a whole number (or auto), got 'x'"),
+        (cli_options.whole_number(2), "1", "must be at least 2, got 1"),
+        (cli_options.whole_number(0), "2.5", "expected a whole number, got '2.5'"),
+        (cli_options.positive, "-0.1", "must be above 0, got -0.1"),
+        (cli_options.positive, "nan", "must be above 0, got nan"),
+        (cli_options.chart_formats, "png,gif", "unknown format gif"),
+        (cli_options.chart_formats, "none,png", "unknown format none"),
+    ],
+)
 def test_parsers_say_what_is_wrong(parse, text, message):
     with pytest.raises(ValueError, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
         parse(text)

@@ -26,8 +26,13 @@ from sim.cli_tables import indices_notes, number
 runner = CliRunner()
 EXPERIMENT = "experiments/iraq-options.yaml"
 CALIBRATION = "scenarios/history/calibrate-drawdown.yaml"
-INPUTS = ["cost.default_per_troop_year_usd", "threat.attacks_per_month", "airlift.sorties",
-          "policy.announcements.1.cap", "tour_extension_days"]  # fmt: skip
+INPUTS = [
+    "cost.default_per_troop_year_usd",
+    "threat.attacks_per_month",
+    "airlift.sorties",
+    "policy.announcements.1.cap",
+    "tour_extension_days",
+]
 
 
 def words(text: str) -> str:
@@ -39,23 +44,40 @@ def words(text: str) -> str:
 
 def exploration(out, tables: dict, thresholds: dict | None = None) -> SimpleNamespace:
     """What ``sim.workflows.explore`` returns, with these tables."""
-    return SimpleNamespace(out=out, tables=tables, notes=[],
-                           sweep=SimpleNamespace(failures=pd.DataFrame()),
-                           experiment=SimpleNamespace(thresholds=thresholds or {}))  # fmt: skip
+    return SimpleNamespace(
+        out=out,
+        tables=tables,
+        notes=[],
+        sweep=SimpleNamespace(failures=pd.DataFrame()),
+        experiment=SimpleNamespace(thresholds=thresholds or {}),
+    )
 
 
 def sobol_indices(s1: list[float], s1_conf: list[float], outcome: str) -> pd.DataFrame:
-    return pd.DataFrame({
-        "scenario": "advisory", "outcome": outcome, "input": INPUTS,
-        "S1": s1, "S1_conf": s1_conf, "ST": s1, "ST_conf": s1_conf, "groups": 8, "dropped": 0,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "scenario": "advisory",
+            "outcome": outcome,
+            "input": INPUTS,
+            "S1": s1,
+            "S1_conf": s1_conf,
+            "ST": s1,
+            "ST_conf": s1_conf,
+            "groups": 8,
+            "dropped": 0,
+        }
+    )
 
 
-SMALL_SAMPLE = pd.concat([
-    # 1.66 +/- 0.60 is above 1 by more than its interval: the sample is too small
-    sobol_indices([1.66, 0.30, 0.05, 0.02, 0.01], [0.6, 0.05, 0.01, 0.01, 0.01], "total_cost_usd"),
-    sobol_indices([0.0] * 5, [0.0] * 5, "days_over_cap"),  # never varies
-])  # fmt: skip
+SMALL_SAMPLE = pd.concat(
+    [
+        # 1.66 +/- 0.60 is above 1 by more than its interval: the sample is too small
+        sobol_indices(
+            [1.66, 0.30, 0.05, 0.02, 0.01], [0.6, 0.05, 0.01, 0.01, 0.01], "total_cost_usd"
+        ),
+        sobol_indices([0.0] * 5, [0.0] * 5, "days_over_cap"),  # never varies
+    ]
+)
 
 
 @pytest.fixture
@@ -134,19 +156,31 @@ def test_salib_and_scipy_warnings_do_not_leak():
 
 
 def test_robustness_tables_are_formatted(monkeypatch, tmp_path):
-    regret = pd.DataFrame({
-        "scenario": ["advisory", "withdrawal", "advisory", "withdrawal"],
-        "outcome": ["total_cost_usd", "total_cost_usd", "casualties", "casualties"],
-        "max_regret": [3.902745e9, 0.0, 17.5, 0.0], "p90_regret": [3.615368e9, 0.0, 14.5, 0.0],
-        "mean_regret": [2.86429e9, 0.0, 7.833, 0.0], "share_best": [0.0, 1.0, 0.0, 1.0],
-    })  # fmt: skip
-    satisficing = pd.DataFrame({"scenario": ["advisory", "withdrawal"], "futures": [6, 6],
-                                "meets_adviser_days": [0.5, 1.0],
-                                "share_meeting_all": [0.5, 1.0]})  # fmt: skip
+    regret = pd.DataFrame(
+        {
+            "scenario": ["advisory", "withdrawal", "advisory", "withdrawal"],
+            "outcome": ["total_cost_usd", "total_cost_usd", "casualties", "casualties"],
+            "max_regret": [3.902745e9, 0.0, 17.5, 0.0],
+            "p90_regret": [3.615368e9, 0.0, 14.5, 0.0],
+            "mean_regret": [2.86429e9, 0.0, 7.833, 0.0],
+            "share_best": [0.0, 1.0, 0.0, 1.0],
+        }
+    )
+    satisficing = pd.DataFrame(
+        {
+            "scenario": ["advisory", "withdrawal"],
+            "futures": [6, 6],
+            "meets_adviser_days": [0.5, 1.0],
+            "share_meeting_all": [0.5, 1.0],
+        }
+    )
     thresholds = {"adviser_days": SimpleNamespace(min=150_000, max=None)}
     tables = {"regret_summary": regret, "satisficing": satisficing}
-    monkeypatch.setattr(sim.workflows.explore, "robustness",
-                        lambda path, **o: exploration(tmp_path, tables, thresholds))  # fmt: skip
+    monkeypatch.setattr(
+        sim.workflows.explore,
+        "robustness",
+        lambda path, **o: exploration(tmp_path, tables, thresholds),
+    )
     result = runner.invoke(app, ["robustness", EXPERIMENT])
     assert result.exit_code == 0, result.output
     text = words(result.stdout)
@@ -158,10 +192,18 @@ def test_robustness_tables_are_formatted(monkeypatch, tmp_path):
     assert "satisficing.csv" in text and "regret_summary.csv" in text
 
 
-@pytest.mark.parametrize(("value", "scale", "shown"), [
-    (3.902745e9, 1e-6, "3,903"), (7.833, 1.0, "7.8"), (0.04567, 1.0, "0.046"),
-    (92, 1.0, "92"), (6.0, 1.0, "6.0"), (0.0, 1.0, "0"), (float("nan"), 1.0, "n/a"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "scale", "shown"),
+    [
+        (3.902745e9, 1e-6, "3,903"),
+        (7.833, 1.0, "7.8"),
+        (0.04567, 1.0, "0.046"),
+        (92, 1.0, "92"),
+        (6.0, 1.0, "6.0"),
+        (0.0, 1.0, "0"),
+        (float("nan"), 1.0, "n/a"),
+    ],
+)
 def test_numbers(value, scale, shown):
     assert number(value, scale) == shown
 
@@ -173,18 +215,27 @@ def test_calibrate_says_why_its_two_mapes_differ(monkeypatch, tmp_path):
     folder = tmp_path / "calibration"
     folder.mkdir()
     (folder / "manifest.json").write_text(json.dumps({"replications": 7}))
-    table = pd.DataFrame({"candidate": [0, 1], "tour_extension_days": [92, 46],
-                          "planning_interval_days": [21, 12], "mape_percent": [18.769, 18.140],
-                          "share_inside_90": [0.462, 0.385]})  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "candidate": [0, 1],
+            "tour_extension_days": [92, 46],
+            "planning_interval_days": [21, 12],
+            "mape_percent": [18.769, 18.140],
+            "share_inside_90": [0.462, 0.385],
+        }
+    )
     score = {"mape_percent": 15.7, "share_inside_90": 0.62}
     metrics = {"fit": score, "as_written": score}
-    monkeypatch.setattr(sim.workflows.calibrate, "calibrate",
-                        lambda path, **o: (folder, table, metrics))  # fmt: skip
+    monkeypatch.setattr(
+        sim.workflows.calibrate, "calibrate", lambda path, **o: (folder, table, metrics)
+    )
     result = runner.invoke(app, ["calibrate", CALIBRATION])
     assert result.exit_code == 0, result.output
     text = words(result.stdout)
     assert "each backtested on the fit episode with 7 replications" in text
     assert "1 46 12 18.1% 38%" in text
-    assert ("Best candidate: 1. Its values, backtested again with more replications than the "
-            "candidates had (so its MAPE differs from the table's)") in text  # fmt: skip
+    assert (
+        "Best candidate: 1. Its values, backtested again with more replications than the "
+        "candidates had (so its MAPE differs from the table's)"
+    ) in text
     assert "Fitted episode: MAPE 15.7%" in text

@@ -23,8 +23,9 @@ SIM = [sys.executable, "-c", "from sim.cli import main; main()"]
 
 
 def start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([*SIM, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)  # fmt: skip
+    return subprocess.Popen(
+        [*SIM, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def finish(proc: subprocess.Popen) -> tuple[int, str, str]:
@@ -39,8 +40,18 @@ def lines(text: str) -> list[str]:
 @pytest.mark.parametrize("executor", ["processes", "dask"])
 def test_two_runs_into_one_folder_never_mix(tmp_path, executor):
     out = tmp_path / "same"
-    common = ["-n", "4", "--executor", executor, "--workers", "1", "--format", "png",
-              "--out", str(out)]  # fmt: skip
+    common = [
+        "-n",
+        "4",
+        "--executor",
+        executor,
+        "--workers",
+        "1",
+        "--format",
+        "png",
+        "--out",
+        str(out),
+    ]
     runs = {
         "advisory": start("run", "scenarios/advisory.yaml", "--seed", "1", *common),
         "status-quo": start("run", "scenarios/status-quo.yaml", "--seed", "2", *common),
@@ -85,8 +96,10 @@ def test_a_refused_folder_is_left_as_it_was(tmp_path):
     proc = start("run", "scenarios/advisory.yaml", "-n", "1", "--out", str(out))
     code, _, err = finish(proc)
     assert code == 2
-    assert lines(err) == [f"error: {out}: exists and is not empty; choose a new folder "
-                          "(results are never overwritten)"]  # fmt: skip
+    assert lines(err) == [
+        f"error: {out}: exists and is not empty; choose a new folder "
+        "(results are never overwritten)"
+    ]
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
 
 

@@ -185,7 +185,7 @@ def test_an_unknown_method_is_one_line_and_exit_2(tiny, tmp_path):
 def with_failures(tiny, tmp_path_factory):
     """Runs at an attack rate above 16 fail as a bad sample would (some Saltelli rows and
     the one-at-a-time run with the rate at its highest)."""
-    real = sim.ensemble.sweep.run_one
+    real = sim.ensemble.sweep.replicate
 
     def failing(scenario, seed, replication):
         if scenario.threat.attacks_per_month > 16:
@@ -194,7 +194,7 @@ def with_failures(tiny, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("failures") / "out"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sim.ensemble.sweep, "run_one", failing)  # in this process: --workers 1
+        mp.setattr(sim.ensemble.sweep, "replicate", failing)  # in this process: --workers 1
         options = f"--method sobol --samples {SAMPLES} -n 1 --workers 1 --format png"
         result = invoke(tiny, options, out)
     assert result.exit_code == 0, result.output
@@ -249,14 +249,14 @@ def test_too_many_failed_runs_is_one_line_not_a_traceback(tiny, tmp_path, monkey
     # When failures leave fewer than two estimator groups, sim.analysis.sensitivity raises a
     # ValueError ("too few runs left") that sim.workflows.explore passes on and the CLI does
     # not catch: ranges that break most runs end in a traceback instead of one line.
-    real = sim.ensemble.sweep.run_one
+    real = sim.ensemble.sweep.replicate
 
     def failing(scenario, seed, replication):
         if scenario.threat.attacks_per_month > 3:  # every Morris trajectory moves the rate
             raise ScenarioError("injected failure", key=THREAT)
         return real(scenario, seed, replication)
 
-    monkeypatch.setattr(sim.ensemble.sweep, "run_one", failing)
+    monkeypatch.setattr(sim.ensemble.sweep, "replicate", failing)
     result = invoke(
         tiny, "--method morris --samples 2 -n 1 --workers 1 --format png", tmp_path / "out"
     )

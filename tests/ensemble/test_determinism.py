@@ -67,13 +67,13 @@ def test_batches_run_here_while_the_workers_start_give_the_same_numbers(
 
 def test_the_last_batches_are_smaller_with_several_workers(scenarios, monkeypatch):
     batches = []
-    real = sim.ensemble.runner.run_batch
+    real = sim.ensemble.runner.replicate_batch
 
     def recording(scenario, index, seed, first, count):
         batches.append((index, first, count))
         return real(scenario, index, seed, first, count)
 
-    monkeypatch.setattr(sim.ensemble.runner, "run_batch", recording)
+    monkeypatch.setattr(sim.ensemble.runner, "replicate_batch", recording)
     plan = Plan(seed=SEED, replications=40, batch_size=8)
     Ensemble(scenarios, plan, Executor(workers=2)).run()  # here, as if there were two workers
     sizes = [count for _, _, count in batches]
@@ -139,9 +139,18 @@ def test_bands_layout(scenarios, serial):
     bands = serial.bands
     assert list(bands.columns) == BAND_COLUMNS
     assert BAND_COLUMNS == [
-        "scenario", "date", "role", "measure", "replications",
-        "mean", "q05", "q25", "q50", "q75", "q95",
-    ]  # fmt: skip
+        "scenario",
+        "date",
+        "role",
+        "measure",
+        "replications",
+        "mean",
+        "q05",
+        "q25",
+        "q50",
+        "q75",
+        "q95",
+    ]
     for s in scenarios:
         mine = bands[bands["scenario"] == s.name]
         days = (s.end - s.start).days + 1

@@ -20,7 +20,7 @@ import pytest
 import sim
 from sim.ensemble import checkpoint
 from sim.ensemble.runner import Plan
-from sim.ensemble.worker import run_batch
+from sim.ensemble.worker import replicate_batch
 from sim.errors import OutputError
 from sim.workflows.run import run_scenarios
 
@@ -41,9 +41,16 @@ class _Payload:
 
 
 def run(folder: Path, *, resume: bool = False, progress=None):
-    return run_scenarios([ADVISORY], overrides=SHORT_ADVISORY, plan=PLAN, workers=1,
-                         out=None if resume else folder, resume=folder if resume else None,
-                         formats=("png",), progress=progress)  # fmt: skip
+    return run_scenarios(
+        [ADVISORY],
+        overrides=SHORT_ADVISORY,
+        plan=PLAN,
+        workers=1,
+        out=None if resume else folder,
+        resume=folder if resume else None,
+        formats=("png",),
+        progress=progress,
+    )
 
 
 def stop_after(replications: int):
@@ -84,10 +91,18 @@ def npz(**arrays) -> bytes:
 
 
 def meta(folder: Path, **changes) -> np.ndarray:
-    good = {"format": 1, "run_id": run_id(folder), "index": 0, "first": 0,
-            "rows": [{"scenario": "advisory", "replication": 0},
-                     {"scenario": "advisory", "replication": 1}],
-            "sim_events": 1, "seconds": 0.1}  # fmt: skip
+    good = {
+        "format": 1,
+        "run_id": run_id(folder),
+        "index": 0,
+        "first": 0,
+        "rows": [
+            {"scenario": "advisory", "replication": 0},
+            {"scenario": "advisory", "replication": 1},
+        ],
+        "sim_events": 1,
+        "seconds": 0.1,
+    }
     return np.array(json.dumps({**good, **changes}))
 
 
@@ -141,7 +156,7 @@ def test_a_manifest_that_is_not_a_run_is_refused(stopped):
 
 def test_a_batch_round_trips_with_dates_and_missing_values(tmp_path):
     scenario = sim.load_scenario(ADVISORY, SHORT_ADVISORY)
-    batch = run_batch(scenario, 0, 3, 0, 2)
+    batch = replicate_batch(scenario, 0, 3, 0, 2)
     checkpoint.save_batch(tmp_path, batch, "a" * 32)
     (path,) = [p for _, _, p in checkpoint.saved_batches(tmp_path)]
     back = checkpoint.load_batch(path, "a" * 32, [scenario])

@@ -9,7 +9,7 @@ import sim
 import sim.ensemble.runner
 from sim.ensemble.checkpoint import load_batch, save_batch, saved_batches
 from sim.ensemble.runner import Plan
-from sim.ensemble.worker import run_batch
+from sim.ensemble.worker import replicate_batch
 from sim.errors import OutputError
 from sim.workflows.run import run_scenarios
 
@@ -57,13 +57,13 @@ def scenarios():
 def count_batches(monkeypatch) -> list[tuple[int, int]]:
     """(first replication, count) of every batch run in this process from now on."""
     calls = []
-    real = sim.ensemble.runner.run_batch
+    real = sim.ensemble.runner.replicate_batch
 
     def counting(scenario, index, seed, first, count):
         calls.append((first, count))
         return real(scenario, index, seed, first, count)
 
-    monkeypatch.setattr(sim.ensemble.runner, "run_batch", counting)
+    monkeypatch.setattr(sim.ensemble.runner, "replicate_batch", counting)
     return calls
 
 
@@ -142,7 +142,7 @@ def test_resume_runs_the_gaps_between_saved_batches(interrupted, uninterrupted, 
     """Saved batches need not fall on multiples of the batch size (with workers the last are
     smaller): a resumed run runs the replications missing, wherever they are."""
     scenario = sim.load_scenario(ADVISORY, OVERRIDES)
-    batch = run_batch(scenario, 0, PLAN.seed, 10, 4)
+    batch = replicate_batch(scenario, 0, PLAN.seed, 10, 4)
     save_batch(interrupted, batch, run_id(interrupted))  # 0-7 and 10-13 saved
     calls = count_batches(monkeypatch)
     resumed = run(interrupted, resume=True)

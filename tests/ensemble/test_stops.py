@@ -22,9 +22,16 @@ PLAN = Plan(seed=4, replications=6, batch_size=2)
 
 
 def run(folder: Path, *, resume: bool = False, **options):
-    return run_scenarios([ADVISORY], overrides=SHORT_ADVISORY, plan=PLAN, workers=1,
-                         out=None if resume else folder, resume=folder if resume else None,
-                         formats=("png",), **options)  # fmt: skip
+    return run_scenarios(
+        [ADVISORY],
+        overrides=SHORT_ADVISORY,
+        plan=PLAN,
+        workers=1,
+        out=None if resume else folder,
+        resume=folder if resume else None,
+        formats=("png",),
+        **options,
+    )
 
 
 def manifest(folder: Path) -> dict:

@@ -74,9 +74,10 @@ def check(m: Model) -> None:
         assert p.total(t) == sum(want), f"day {now:g}: total at {t:g}"
         for role in range(len(want)):
             later = sum(
-                u.size for u in force.by_role[role]
+                u.size
+                for u in force.by_role[role]
                 if u.counts and u.relieves is None and u.plan_in > t
-            )  # fmt: skip
+            )
             assert p.arriving_after(t, role) == later, f"day {now:g}: arriving after {t:g}"
             assert p.strength_from(t, role) == want[role] + later, f"day {now:g}: at {t:g} on"
         later = sum(u.size for u in units if u.counts and u.relieves is None and u.plan_in > t)

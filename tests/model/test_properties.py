@@ -216,10 +216,12 @@ def goal(s: sim.Scenario, i: int) -> Goal | None:
     p = s.policy.phases[i]
     roles = list(s.roles)
     largest = [
-        max((u.size for u in s.unit_types.values() if u.role == r and u.counts_toward_cap),
-            default=0)
+        max(
+            (u.size for u in s.unit_types.values() if u.role == r and u.counts_toward_cap),
+            default=0,
+        )
         for r in roles
-    ]  # fmt: skip
+    ]
     share = s.target_tolerance
     if p.targets is not None:
         wanted = {roles.index(r): float(n) for r, n in p.targets.items()}

@@ -16,8 +16,10 @@ ANNOUNCED = pd.Timestamp("2021-07-26")
 
 @pytest.fixture(scope="module")
 def runs():
-    return {name: sim.simulate(sim.load_scenario(f"scenarios/{name}.yaml"), seed=0)
-            for name in ("advisory-in-place", "advisory")}  # fmt: skip
+    return {
+        name: sim.simulate(sim.load_scenario(f"scenarios/{name}.yaml"), seed=0)
+        for name in ("advisory-in-place", "advisory")
+    }
 
 
 def wide(run, column="cap_count"):

@@ -45,8 +45,15 @@ def test_a_temporary_deployment_does_not_move_the_others_targets():
     """The regular force is planned as if the reinforcement were not there."""
     with_surge = run()
     without = run(["policy.announcements.2.temporary=[]"])
-    regular = ["infantry_company", "sof_task_unit", "adviser_team", "logistics_detachment",
-               "security_company", "hq_element", "tdy_team"]  # fmt: skip
+    regular = [
+        "infantry_company",
+        "sof_task_unit",
+        "adviser_team",
+        "logistics_detachment",
+        "security_company",
+        "hq_element",
+        "tdy_team",
+    ]
 
     def recalls(r):
         ev = r.events

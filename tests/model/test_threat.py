@@ -43,12 +43,15 @@ def scenario_with(basis: str):
 
 # A force that grows, shrinks, swaps people between roles (no change in total) and leaves.
 FORCE = [
-    (0.0, 0, 600), (0.0, 1, 400),      # 1,000 from the start
-    (30.5, 0, 1000),                   # 2,000
-    (41.0, 0, -200), (41.0, 1, 200),   # a move between roles: still 2,000
-    (70.25, 1, -1500),                 # 500 (the phase changes at day 55 in between)
-    (120.0, 0, -400), (120.0, 1, -100),  # nobody left
-]  # fmt: skip
+    (0.0, 0, 600),
+    (0.0, 1, 400),  # 1,000 from the start
+    (30.5, 0, 1000),  # 2,000
+    (41.0, 0, -200),
+    (41.0, 1, 200),  # a move between roles: still 2,000
+    (70.25, 1, -1500),  # 500 (the phase changes at day 55 in between)
+    (120.0, 0, -400),
+    (120.0, 1, -100),  # nobody left
+]
 
 
 def cumulative_rate(m, t: float) -> float:
@@ -147,8 +150,9 @@ def test_the_rate_per_1000_maps_unit_gaps_through_the_cumulative_rate():
     m = model_with_force(scenario_with(PER_1000), FORCE, n_days=200)
     times = [t for t, _, _ in attack_times(m, np.random.default_rng(5))]
     draws = np.random.default_rng(5)
-    gaps = np.array([(draws.exponential(), draws.random(), draws.random())[0]
-                     for _ in range(len(times) + 1)])  # fmt: skip
+    gaps = np.array(
+        [(draws.exponential(), draws.random(), draws.random())[0] for _ in range(len(times) + 1)]
+    )
     expected = np.cumsum(gaps)
     got = [cumulative_rate(m, t) for t in times]
     assert len(times) > 20
@@ -193,8 +197,9 @@ def test_scenarios_see_the_same_attacks_while_their_rates_agree():
         attacks(sim.simulate(sim.load_scenario(f"scenarios/{name}.yaml", pins), seed=4))
         for name in ("status-quo", "withdrawal")
     )
-    before = [a[a.time < 122][["time", "role", "people"]].reset_index(drop=True)
-              for a in (quo, out)]  # fmt: skip
+    before = [
+        a[a.time < 122][["time", "role", "people"]].reset_index(drop=True) for a in (quo, out)
+    ]
     assert len(before[0]) > 10
     assert before[0].equals(before[1])
     assert not np.array_equal(

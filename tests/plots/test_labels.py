@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _entry(name: str, **overrides: object) -> dict:
     """A run manifest's entry for the scenario ``name`` (``--set`` style overrides)."""
-    scenario = sim.load_scenario(ROOT / "scenarios" / f"{name}.yaml", [
-        f"{key}={value}" for key, value in overrides.items()
-    ])  # fmt: skip
+    scenario = sim.load_scenario(
+        ROOT / "scenarios" / f"{name}.yaml", [f"{key}={value}" for key, value in overrides.items()]
+    )
     return {"name": scenario.name, "resolved": scenario.model_dump(mode="json")}
 
 
@@ -37,11 +37,13 @@ def manifest() -> dict:
             "levers": {
                 "cap": {"low": 1500, "high": 3000},
                 "policy.announcements.1.announced": {
-                    "low": "2021-07-26", "high": "2021-11-30", "scenarios": ["advisory"]
+                    "low": "2021-07-26",
+                    "high": "2021-11-30",
+                    "scenarios": ["advisory"],
                 },
             },
         },
-    }  # fmt: skip
+    }
 
 
 # --- one input -------------------------------------------------------------------------------

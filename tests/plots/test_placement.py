@@ -59,9 +59,15 @@ def _crowded(phases: pd.DataFrame, scenario: str) -> pd.DataFrame:
     first = phases.loc[phases["scenario"] == scenario].iloc[0]
     start = pd.Timestamp(first["start"])
     days = [0, 40, 44, 50, 200, 205, 380]
-    names = ["opening posture", "first reduction of the force announced", "a short pause",
-             "second reduction of the force", "end of the combat mission",
-             "advise, assist and enable", "final withdrawal of every unit"]  # fmt: skip
+    names = [
+        "opening posture",
+        "first reduction of the force announced",
+        "a short pause",
+        "second reduction of the force",
+        "end of the combat mission",
+        "advise, assist and enable",
+        "final withdrawal of every unit",
+    ]
     deadlines = [None, 44, 205, 56, 205, None, 395]
     return pd.DataFrame(
         {
@@ -188,9 +194,15 @@ def _assert_years_named(dates: list[dt.datetime], texts: list[str]) -> None:
 
 @pytest.mark.parametrize(
     ("first", "days"),
-    [("2021-06-01", 394), ("2021-07-10", 40), ("2021-12-20", 25), ("2009-01-01", 1095),
-     ("2001-03-01", 20 * 365), ("2021-06-01", 3)],
-)  # fmt: skip
+    [
+        ("2021-06-01", 394),
+        ("2021-07-10", 40),
+        ("2021-12-20", 25),
+        ("2009-01-01", 1095),
+        ("2001-03-01", 20 * 365),
+        ("2021-06-01", 3),
+    ],
+)
 def test_a_dated_axis_names_the_year_at_the_first_tick_and_each_change(first, days):
     fig = plots.total_vs_cap(_flat_series(first, days))
     (ax,) = fig.axes
@@ -219,9 +231,15 @@ def test_day_ticks_that_name_a_year_also_name_the_month():
 def _flat_series(first: str, days: int) -> pd.DataFrame:
     dates = pd.date_range(first, periods=days)
     return pd.DataFrame(
-        {"scenario": "flat", "replication": 0, "date": dates, "role": "combat",
-         "boots_on_ground": 100.0, "cap_count": 90.0}
-    )  # fmt: skip
+        {
+            "scenario": "flat",
+            "replication": 0,
+            "date": dates,
+            "role": "combat",
+            "boots_on_ground": 100.0,
+            "cap_count": 90.0,
+        }
+    )
 
 
 # --- 3: counts of people from zero, legends below the plot -------------------------------
@@ -283,8 +301,11 @@ def _grey(collection) -> float:
 
 def _far_left_tornado() -> pd.DataFrame:
     """A tornado whose longest bars both end far left of the centre, with long labels."""
-    rows = [("threat.attacks_per_month", 1e9, 2e8, 1.5e8), ("cap", 1e9, 9e8, 1.05e9),
-            ("tour_extension_days", 1e9, 9.6e8, 1.02e9)]  # fmt: skip
+    rows = [
+        ("threat.attacks_per_month", 1e9, 2e8, 1.5e8),
+        ("cap", 1e9, 9e8, 1.05e9),
+        ("tour_extension_days", 1e9, 9.6e8, 1.02e9),
+    ]
     frame = pd.DataFrame(rows, columns=["input", "centre", "low", "high"])
     frame["swing"] = (frame["high"] - frame["low"]).abs()
     return frame.assign(scenario="advisory", outcome="total_cost_usd")
@@ -332,15 +353,25 @@ def test_morris_point_names_do_not_overlap():
 
 def test_a_crowded_morris_plot_still_names_each_point_apart():
     rows = pd.DataFrame(
-        {"scenario": "advisory", "outcome": "casualties", "input": list(WORDS),
-         "mu": 1.0, "mu_star": [5.0, 5.1, 5.2, 4.9, 5.05], "mu_star_conf": 0.5,
-         "sigma": [3.0, 3.05, 2.95, 3.1, 3.0]}
-    )  # fmt: skip
+        {
+            "scenario": "advisory",
+            "outcome": "casualties",
+            "input": list(WORDS),
+            "mu": 1.0,
+            "mu_star": [5.0, 5.1, 5.2, 4.9, 5.05],
+            "mu_star_conf": 0.5,
+            "sigma": [3.0, 3.05, 2.95, 3.1, 3.0],
+        }
+    )
     fig = plots.sensitivity_chart(rows, scenario="advisory", outcome="casualties", method="morris")
     _, points = data_axes(fig)
     names = [text for text in points.texts if text.get_text()]
     boxes = _at_file_dpi(fig, names)
-    overlaps = [(i, j) for i in range(len(boxes)) for j in range(i + 1, len(boxes))
-                if boxes[i].overlaps(boxes[j])]  # fmt: skip
+    overlaps = [
+        (i, j)
+        for i in range(len(boxes))
+        for j in range(i + 1, len(boxes))
+        if boxes[i].overlaps(boxes[j])
+    ]
     assert overlaps == []
     assert np.isfinite([b.x0 for b in boxes]).all()

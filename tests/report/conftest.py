@@ -28,8 +28,20 @@ CHROMIUM = ["chromium", "chromium-browser", "google-chrome"]
 CHROMEDRIVER = "chromedriver"
 INSTALL = "apt-get install chromium chromium-driver"
 # Attributes through which a page loads or links to something.
-LINKING = {"src", "href", "xlink:href", "srcset", "action", "formaction", "poster", "data",
-           "background", "longdesc", "manifest", "ping"}  # fmt: skip
+LINKING = {
+    "src",
+    "href",
+    "xlink:href",
+    "srcset",
+    "action",
+    "formaction",
+    "poster",
+    "data",
+    "background",
+    "longdesc",
+    "manifest",
+    "ping",
+}
 URL = re.compile(r"url\(\s*['\"]?([^'\")]*)", re.IGNORECASE)
 
 
@@ -130,17 +142,29 @@ def read_page() -> type[Page]:
 @pytest.fixture(scope="session")
 def settings() -> SimpleNamespace:
     """How the comparison was run: its scenarios, seed, replications and override."""
-    return SimpleNamespace(scenarios=SCENARIOS, names=NAMES, seed=SEED,
-                           replications=REPLICATIONS, override=SHORT)  # fmt: skip
+    return SimpleNamespace(
+        scenarios=SCENARIOS, names=NAMES, seed=SEED, replications=REPLICATIONS, override=SHORT
+    )
 
 
 @pytest.fixture(scope="session")
 def compared(tmp_path_factory):
     """``sim compare`` of the three options: the folder it wrote and the CliRunner result."""
     folder = tmp_path_factory.mktemp("report") / "three-options"
-    args = ["compare", *(str(SCENARIOS / f"{n}.yaml") for n in NAMES), "--replications",
-            str(REPLICATIONS), "--seed", str(SEED), "--set", SHORT, "--out", str(folder),
-            "--format", "svg"]  # fmt: skip
+    args = [
+        "compare",
+        *(str(SCENARIOS / f"{n}.yaml") for n in NAMES),
+        "--replications",
+        str(REPLICATIONS),
+        "--seed",
+        str(SEED),
+        "--set",
+        SHORT,
+        "--out",
+        str(folder),
+        "--format",
+        "svg",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, (result.output, result.exception)
     return folder, result
@@ -181,10 +205,17 @@ def driver(tmp_path_factory):
     options.binary_location = browser
     profile = tmp_path_factory.mktemp("chromium-profile")
     for argument in [
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", "--window-size=1280,2000",
-    ]:  # fmt: skip
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,2000",
+    ]:
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     try:

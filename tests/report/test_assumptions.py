@@ -118,9 +118,20 @@ def overridden(tmp_path_factory, settings, read_page) -> dict[str, list[str]]:
     """The table of a one-day run whose hq_element is replaced whole on the command line."""
     run = tmp_path_factory.mktemp("overridden") / "run"
     unit = "unit_types.hq_element={role: headquarters, service: army, size: 250}"
-    args = ["run", str(settings.scenarios / "status-quo.yaml"), "--out", str(run), "--format",
-            "svg", "--set", "end=2021-06-02", "--set", unit, "--set",
-            "unit_types.tdy_team.size=25"]  # fmt: skip
+    args = [
+        "run",
+        str(settings.scenarios / "status-quo.yaml"),
+        "--out",
+        str(run),
+        "--format",
+        "svg",
+        "--set",
+        "end=2021-06-02",
+        "--set",
+        unit,
+        "--set",
+        "unit_types.tdy_team.size=25",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, (result.output, result.exception)
     assert json.loads((run / "manifest.json").read_text())["overrides"][1] == unit

@@ -23,8 +23,9 @@ def _by_key(frame: pd.DataFrame) -> pd.DataFrame:
 def test_the_run_s_own_reference_gives_the_differences_it_wrote(cmp):
     again = cmp.with_reference(cmp.reference)
     written = _by_key(cmp.differences)
-    pd.testing.assert_frame_equal(_by_key(again.differences)[written.columns], written,
-                                  check_dtype=False, rtol=1e-9)  # fmt: skip
+    pd.testing.assert_frame_equal(
+        _by_key(again.differences)[written.columns], written, check_dtype=False, rtol=1e-9
+    )
 
 
 def test_another_reference_turns_the_differences_round(cmp):

@@ -249,8 +249,16 @@ def test_sim_report_writes_the_report_of_a_folder(folder, html, tmp_path, read_p
 def one_option(tmp_path_factory, settings) -> tuple[Path, object]:
     """A run folder of one option and one replication (``sim run``), and ``sim report`` on it."""
     run = tmp_path_factory.mktemp("one-option") / "run"
-    args = ["run", str(settings.scenarios / "status-quo.yaml"), "--out", str(run), "--format",
-            "svg", "--set", "end=2021-08-31"]  # fmt: skip
+    args = [
+        "run",
+        str(settings.scenarios / "status-quo.yaml"),
+        "--out",
+        str(run),
+        "--format",
+        "svg",
+        "--set",
+        "end=2021-08-31",
+    ]
     assert runner.invoke(app, args).exit_code == 0
     assert not (run / "report.html").exists()  # sim run writes none unless asked
     return run, runner.invoke(app, ["report", str(run)])
@@ -322,8 +330,16 @@ def test_sim_compare_needs_two_scenarios(tmp_path, settings):
 def test_sim_compare_refuses_an_unknown_reference(tmp_path, settings):
     out = tmp_path / "run"
     scenarios = [str(settings.scenarios / f"{n}.yaml") for n in ("advisory", "withdrawal")]
-    args = ["compare", *scenarios, "--reference", "nope", "--out", str(out), "--set",
-            settings.override]  # fmt: skip
+    args = [
+        "compare",
+        *scenarios,
+        "--reference",
+        "nope",
+        "--out",
+        str(out),
+        "--set",
+        settings.override,
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()

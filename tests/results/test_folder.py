@@ -86,8 +86,9 @@ def test_a_failed_run_leaves_a_folder_the_user_made(tmp_path):
 
 def test_a_full_disk_keeps_the_work_and_says_failed(tmp_path):
     folder = RunFolder.claim(tmp_path / "run")
-    error = _fail_inside(folder, OSError(errno.ENOSPC, "No space left on device"),
-                         {"run_id": folder.run_id})  # fmt: skip
+    error = _fail_inside(
+        folder, OSError(errno.ENOSPC, "No space left on device"), {"run_id": folder.run_id}
+    )
     assert isinstance(error, OutputError)
     assert "could not write the results: No space left on device" in str(error)
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text())

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.ensemble.worker import run_one
+from sim.ensemble.worker import replicate
 from sim.scenario.timeline import Timeline
 
 BASE = Path("scenarios/base.yaml").resolve()
@@ -60,8 +60,12 @@ def test_an_announcement_changes_only_what_it_restates(tmp_path):
 """,
     )
     p = s.policy.phases
-    assert [x.name for x in p] == ["hold", "end of the combat mission", "no more recalls",
-                                   "smaller total"]  # fmt: skip
+    assert [x.name for x in p] == [
+        "hold",
+        "end of the combat mission",
+        "no more recalls",
+        "smaller total",
+    ]
     assert p[2].mix == p[1].mix and p[2].deadline == p[1].deadline  # kept
     assert p[2].early_return == "none"
     assert p[2].replace == {"combat": False, "logistics": False}  # merged role by role
@@ -166,7 +170,7 @@ def test_a_conditional_announcement_holds_in_about_its_share_of_replications(tmp
     s = announcements(tmp_path, CONDITIONAL)
     assert "policy.announcements.1.holds" in s.uncertainties
     n, p = 400, 0.3
-    drawn = [run_one(s, 5, k)[0] for k in range(n)]
+    drawn = [replicate(s, 5, k)[0] for k in range(n)]
     held = np.mean([[x.name for x in d.policy.phases] == ["hold", "withdrawal"] for d in drawn])
     assert abs(held - p) <= 3 * math.sqrt(p * (1 - p) / n)
 
@@ -176,7 +180,7 @@ def test_a_conditional_draw_is_paired_across_options(tmp_path):
     b = announcements(tmp_path, CONDITIONAL.replace("total: 0", "total: 500"), "b.yaml")
     key = "input.policy.announcements.1.holds"
     for k in range(20):
-        assert run_one(a, 2, k)[2][key] == run_one(b, 2, k)[2][key]
+        assert replicate(a, 2, k)[2][key] == replicate(b, 2, k)[2][key]
 
 
 def test_alternatives_are_drawn_with_their_weights(tmp_path):
@@ -193,7 +197,7 @@ def test_alternatives_are_drawn_with_their_weights(tmp_path):
         - {name: hold at 2000, weight: 1, total: 2000}
 """,
     )
-    names = [run_one(s, 1, k)[0].policy.phases[-1].name for k in range(400)]
+    names = [replicate(s, 1, k)[0].policy.phases[-1].name for k in range(400)]
     share = names.count("review: all out") / len(names)
     assert set(names) == {"review: all out", "review: hold at 2000"}
     assert abs(share - 0.75) <= 3 * math.sqrt(0.75 * 0.25 / 400)
@@ -252,8 +256,11 @@ def test_mistakes_name_file_line_and_key(tmp_path, body, key, words):
 
 
 def test_both_forms_in_one_file_is_one_clear_error(tmp_path):
-    path = write(tmp_path, "policy:\n  phases: [{name: a, start: 2021-06-01}]\n"
-                           "  announcements: [{name: b, announced: 2021-06-01}]\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "policy:\n  phases: [{name: a, start: 2021-06-01}]\n"
+        "  announcements: [{name: b, announced: 2021-06-01}]\n",
+    )
     with pytest.raises(sim.ScenarioError, match="phases or announcements, not both"):
         sim.load_scenario(path)
 
@@ -286,14 +293,17 @@ NEW_KEYS = [
 VALUES = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-10**7, 10**7),
+    st.integers(-(10**7), 10**7),
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.text(max_size=12),
     st.dates(dt.date(2020, 1, 1), dt.date(2023, 1, 1)),
     st.lists(st.integers(-5, 5), max_size=3),
-    st.dictionaries(st.sampled_from(["weight", "total", "unit_type", "to", "x"]),
-                    st.one_of(st.integers(-5, 5000), st.text(max_size=5)), max_size=3),
-)  # fmt: skip
+    st.dictionaries(
+        st.sampled_from(["weight", "total", "unit_type", "to", "x"]),
+        st.one_of(st.integers(-5, 5000), st.text(max_size=5)),
+        max_size=3,
+    ),
+)
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, database=None)

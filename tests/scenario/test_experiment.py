@@ -101,34 +101,82 @@ def case(old: str, new: str, key: str, words: str):
 
 MISTAKES = [
     case("thresholds:", f"colour: red {HERE}\nthresholds:", "colour", "unknown key 'colour'"),
-    case(RANGE, f"{RANGE.replace('[2, 20]', '[20, 2]')} {HERE}",
-         "uncertainties.threat.attacks_per_month", "must be below"),
-    case(RANGE, f"{RANGE.replace('[2, 20]', '[5, 5]')} {HERE}",
-         "uncertainties.threat.attacks_per_month", "must be below"),
-    case(RANGE, f"{RANGE.replace('[2, 20]', '[2, 2021-09-01]')} {HERE}",
-         "uncertainties.threat.attacks_per_month", "both be numbers or both dates"),
-    case(RANGE, f"{RANGE.replace('[2, 20]', '[2, 10, 20]')} {HERE}",
-         "uncertainties.threat.attacks_per_month", "a range is [low, high]"),
-    case(RANGE, f"threat.attacks_per_month: {{choices: [2, 3], low: 1}} {HERE}",
-         "uncertainties.threat.attacks_per_month", "not both"),
-    case(RANGE, f"threat.atacks_per_month: [2, 20] {HERE}",
-         "uncertainties.threat.atacks_per_month", "no such setting"),
-    case(RANGE, f"airlift.cancel_probability: [0.5, 1.5] {HERE}",
-         "uncertainties.airlift.cancel_probability", "less than 1"),
-    case(CAP, f"cap: {{low: 1500, high: 3000, scenarios: [advisroy]}} {HERE}",
-         "levers.cap", "no scenario named 'advisroy'"),
-    case("  days_over_cap: {max: 0}", f"  casualties: {{max: 10}} {HERE}",
-         "thresholds.casualties", "not among the outcomes"),
-    case(CAP, f"threat.attacks_per_month: [5, 10] {HERE}",
-         "levers.threat.attacks_per_month", "already an uncertainty"),
-    case("  adviser_days: maximize", f"  adviser_days: more {HERE}",
-         "outcomes.adviser_days", "'minimize' or 'maximize'"),
+    case(
+        RANGE,
+        f"{RANGE.replace('[2, 20]', '[20, 2]')} {HERE}",
+        "uncertainties.threat.attacks_per_month",
+        "must be below",
+    ),
+    case(
+        RANGE,
+        f"{RANGE.replace('[2, 20]', '[5, 5]')} {HERE}",
+        "uncertainties.threat.attacks_per_month",
+        "must be below",
+    ),
+    case(
+        RANGE,
+        f"{RANGE.replace('[2, 20]', '[2, 2021-09-01]')} {HERE}",
+        "uncertainties.threat.attacks_per_month",
+        "both be numbers or both dates",
+    ),
+    case(
+        RANGE,
+        f"{RANGE.replace('[2, 20]', '[2, 10, 20]')} {HERE}",
+        "uncertainties.threat.attacks_per_month",
+        "a range is [low, high]",
+    ),
+    case(
+        RANGE,
+        f"threat.attacks_per_month: {{choices: [2, 3], low: 1}} {HERE}",
+        "uncertainties.threat.attacks_per_month",
+        "not both",
+    ),
+    case(
+        RANGE,
+        f"threat.atacks_per_month: [2, 20] {HERE}",
+        "uncertainties.threat.atacks_per_month",
+        "no such setting",
+    ),
+    case(
+        RANGE,
+        f"airlift.cancel_probability: [0.5, 1.5] {HERE}",
+        "uncertainties.airlift.cancel_probability",
+        "less than 1",
+    ),
+    case(
+        CAP,
+        f"cap: {{low: 1500, high: 3000, scenarios: [advisroy]}} {HERE}",
+        "levers.cap",
+        "no scenario named 'advisroy'",
+    ),
+    case(
+        "  days_over_cap: {max: 0}",
+        f"  casualties: {{max: 10}} {HERE}",
+        "thresholds.casualties",
+        "not among the outcomes",
+    ),
+    case(
+        CAP,
+        f"threat.attacks_per_month: [5, 10] {HERE}",
+        "levers.threat.attacks_per_month",
+        "already an uncertainty",
+    ),
+    case(
+        "  adviser_days: maximize",
+        f"  adviser_days: more {HERE}",
+        "outcomes.adviser_days",
+        "'minimize' or 'maximize'",
+    ),
     case("name: tiny", f"name: Tiny Futures {HERE}", "name", "pattern"),
     # The lever reaches past the next announcement: advisory's third is made on 2021-12-09.
-    case(CAP, f"policy.announcements.1.announced: {{low: 2021-09-01, high: 2022-03-31, "
-              f"scenarios: [advisory]}} {HERE}",
-         "levers.policy.announcements.1.announced", "does not make a valid 'advisory'"),
-]  # fmt: skip
+    case(
+        CAP,
+        f"policy.announcements.1.announced: {{low: 2021-09-01, high: 2022-03-31, "
+        f"scenarios: [advisory]}} {HERE}",
+        "levers.policy.announcements.1.announced",
+        "does not make a valid 'advisory'",
+    ),
+]
 
 
 @pytest.mark.parametrize(("old", "new", "key", "words"), MISTAKES)
@@ -237,16 +285,22 @@ def test_choices_take_equal_slices():
 
 
 def test_sampled_values_follow_each_field_type():
-    experiment = Experiment.model_validate({
-        "name": "types", "scenarios": ["unused"],
-        "uncertainties": {"threat.attacks_per_month": [2, 20],
-                          "unit_types.adviser_team.lead_time_days": [60, 150],
-                          "tour_extension_days": {"choices": [0, 30, 60]}},
-        "levers": {"cap": [1500, 3000],
-                   "policy.announcements.1.announced": {"low": "2021-07-26",
-                                                        "high": "2021-11-30"}},
-        "outcomes": {"total_cost_usd": "minimize"},
-    })  # fmt: skip
+    experiment = Experiment.model_validate(
+        {
+            "name": "types",
+            "scenarios": ["unused"],
+            "uncertainties": {
+                "threat.attacks_per_month": [2, 20],
+                "unit_types.adviser_team.lead_time_days": [60, 150],
+                "tour_extension_days": {"choices": [0, 30, 60]},
+            },
+            "levers": {
+                "cap": [1500, 3000],
+                "policy.announcements.1.announced": {"low": "2021-07-26", "high": "2021-11-30"},
+            },
+            "outcomes": {"total_cost_usd": "minimize"},
+        }
+    )
     design = np.array([[0.0] * 5, [0.5] * 5, [1 - 1e-12] * 5])
     table = sample_values(experiment, design)
     assert list(table.columns) == ["sample", *experiment.inputs]

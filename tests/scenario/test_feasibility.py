@@ -97,8 +97,10 @@ def test_the_same_mix_in_a_small_file(tmp_path: Path) -> None:
     path, line = write_case(tmp_path, phases(*body, top="cap: 2000"))
     (warning,) = load_warned(path)
     assert (warning.file, warning.line, warning.key) == (
-        str(path), line, "policy.phases.1.mix.headquarters",
-    )  # fmt: skip
+        str(path),
+        line,
+        "policy.phases.1.mix.headquarters",
+    )
     assert "add up to 2,016, above the cap of 2,000" in warning.message
 
 
@@ -179,13 +181,16 @@ def test_targets_whole_units_cannot_fit_under_the_phase_cap(tmp_path, cap, warne
     # Smallest strengths within tolerance: headquarters 330 -> 400 (units of 200, within
     # 100), force protection 600 -> 560 (units of 140, within 70), advisory 60 -> 60: 1,020.
     # The headquarters round up most (by 70), so the warning points at them.
-    path, line = write_case(tmp_path, phases(
-        f"cap: {cap}",
-        "targets:",
-        "  advisory: 60",
-        "  force_protection: 600",
-        f"  headquarters: 330  {HERE}",
-    ))  # fmt: skip
+    path, line = write_case(
+        tmp_path,
+        phases(
+            f"cap: {cap}",
+            "targets:",
+            "  advisory: 60",
+            "  force_protection: 600",
+            f"  headquarters: 330  {HERE}",
+        ),
+    )
     found = load_warned(path)
     if not warned:
         assert found == []

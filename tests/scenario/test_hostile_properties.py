@@ -73,8 +73,11 @@ parameters = st.one_of(edges, edges, edges, huge, past_limits, st.floats(-1e4, 1
 
 @st.composite
 def overflowing(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["lognormal", "lognormal", "normal", "uniform", "triangular",
-                                 "choice", "poisson"]))  # fmt: skip
+    kind = draw(
+        st.sampled_from(
+            ["lognormal", "lognormal", "normal", "uniform", "triangular", "choice", "poisson"]
+        )
+    )
     fields = {
         "lognormal": ["mu", "sigma"],
         "normal": ["mean", "sd"],

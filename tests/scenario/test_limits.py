@@ -205,27 +205,48 @@ def refused(limit: limits.Limit, *overrides: str, key: str, path: Path = ADVISOR
     [
         ("cap=1000001", "cap", limits.PEOPLE),
         ("policy.announcements.1.cap=2000000", "policy.announcements.1.cap", limits.PEOPLE),
-        (f"policy.announcements.1.temporary=[{DEPLOYMENT}, people: 3000000000}}]",
-         "policy.announcements.1.temporary.0.people", limits.PEOPLE),
+        (
+            f"policy.announcements.1.temporary=[{DEPLOYMENT}, people: 3000000000}}]",
+            "policy.announcements.1.temporary.0.people",
+            limits.PEOPLE,
+        ),
         ("unit_types.adviser_team.size=50001", "unit_types.adviser_team.size", limits.UNIT_SIZE),
-        ("unit_types.adviser_team.size=3000000000", "unit_types.adviser_team.size",
-         limits.UNIT_SIZE),
+        (
+            "unit_types.adviser_team.size=3000000000",
+            "unit_types.adviser_team.size",
+            limits.UNIT_SIZE,
+        ),
         ("unit_types.adviser_team.supply=5001", "unit_types.adviser_team.supply", limits.UNITS),
         ("initial_force.2.count=3000000000", "initial_force.2.count", limits.UNITS),
-        (f"policy.announcements.1.temporary=[{DEPLOYMENT}, units: 5001}}]",
-         "policy.announcements.1.temporary.0.units", limits.UNITS),
-        ("policy.announcements.1.detachments={tdy_team: 5001}",
-         "policy.announcements.1.detachments.tdy_team", limits.UNITS),
+        (
+            f"policy.announcements.1.temporary=[{DEPLOYMENT}, units: 5001}}]",
+            "policy.announcements.1.temporary.0.units",
+            limits.UNITS,
+        ),
+        (
+            "policy.announcements.1.detachments={tdy_team: 5001}",
+            "policy.announcements.1.detachments.tdy_team",
+            limits.UNITS,
+        ),
         ("threat.attacks_per_month=1e9", "threat.attacks_per_month", limits.ATTACKS_PER_MONTH),
-        ("policy.announcements.1.attacks_per_month=10001",
-         "policy.announcements.1.attacks_per_month", limits.ATTACKS_PER_MONTH),
-        ("threat.casualties_per_attack=1001", "threat.casualties_per_attack",
-         limits.CASUALTIES_PER_ATTACK),
+        (
+            "policy.announcements.1.attacks_per_month=10001",
+            "policy.announcements.1.attacks_per_month",
+            limits.ATTACKS_PER_MONTH,
+        ),
+        (
+            "threat.casualties_per_attack=1001",
+            "threat.casualties_per_attack",
+            limits.CASUALTIES_PER_ATTACK,
+        ),
         ("airlift.sorties_per_week=2001", "airlift.sorties_per_week", limits.SORTIES_PER_WEEK),
-        ("policy.announcements.1.airlift={sorties_per_week: 1e6}",
-         "policy.announcements.1.airlift.sorties_per_week", limits.SORTIES_PER_WEEK),
+        (
+            "policy.announcements.1.airlift={sorties_per_week: 1e6}",
+            "policy.announcements.1.airlift.sorties_per_week",
+            limits.SORTIES_PER_WEEK,
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_value_past_its_limit_is_refused_saying_the_limit_and_why(override, key, limit) -> None:
     refused(limit, override, key=key)
 
@@ -268,9 +289,13 @@ def test_a_29_february_start_allows_50_years_to_28_february() -> None:
 
 
 def test_people_at_once_add_up_the_initial_force_kept_units_and_deployments() -> None:
-    err = refused(limits.PEOPLE, "unit_types.adviser_team.supply=null",
-                  "unit_types.adviser_team.size=300", "initial_force.2.count=4000",
-                  key="initial_force")  # fmt: skip
+    err = refused(
+        limits.PEOPLE,
+        "unit_types.adviser_team.supply=null",
+        "unit_types.adviser_team.size=300",
+        "initial_force.2.count=4000",
+        key="initial_force",
+    )
     assert "1,202,090 counted at the start" in err.message
     err = refused(limits.PEOPLE, "cap=1000000", key="cap")
     assert "(got 1,000,040 at once, with a cap of 1,000,000)" in err.message
@@ -283,8 +308,10 @@ def test_a_cap_filled_with_small_units_of_unlimited_supply_is_refused_at_the_cap
     sets = ["cap=10000000", "unit_types.adviser_team.supply=null"]  # the repro of issue 13
     refused(limits.PEOPLE, *sets, key="cap")
     err = refused(limits.UNITS, "cap=500000", sets[1], key="cap")
-    assert "(got about 41,669, a cap of 500,000 filled with adviser_team units of 12, " \
-           "no supply limit)" in err.message  # fmt: skip
+    assert (
+        "(got about 41,669, a cap of 500,000 filled with adviser_team units of 12, "
+        "no supply limit)" in err.message
+    )
     # The supply of small units holds the count down: Iraq 2007's force fits.
     scenario = load_scenario(ADVISORY, ["cap=170000"])
     assert 2_000 < limits.estimate(scenario).units <= limits.UNITS.most
@@ -300,13 +327,17 @@ def test_unit_tours_over_the_run_are_refused_at_its_end() -> None:
 @pytest.mark.parametrize(
     ("sets", "what"),
     [
-        (["threat.attacks_per_month=10000", "end=2026-06-30"],
-         "(got about 609,775 expected, the most at 10,000 a month for 54.0 months)"),
-        (["threat.rate_basis=per_1000_boots_on_ground", "threat.attacks_per_month=10000"],
-         "(got about 634,218 expected, the most at 10,000 a month per 1,000 people, with up "
-         "to 2,540 people, for 18.0 months)"),
+        (
+            ["threat.attacks_per_month=10000", "end=2026-06-30"],
+            "(got about 609,775 expected, the most at 10,000 a month for 54.0 months)",
+        ),
+        (
+            ["threat.rate_basis=per_1000_boots_on_ground", "threat.attacks_per_month=10000"],
+            "(got about 634,218 expected, the most at 10,000 a month per 1,000 people, with up "
+            "to 2,540 people, for 18.0 months)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_attacks_over_the_run_are_refused_at_the_rate(sets: list[str], what: str) -> None:
     if "per_1000" in sets[0]:  # 10,000 a month per 1,000 of 2,540: 25,400 a month
         load_scenario(ADVISORY, sets)
@@ -316,13 +347,17 @@ def test_attacks_over_the_run_are_refused_at_the_rate(sets: list[str], what: str
 
 
 def test_a_distribution_that_can_draw_past_a_limit_is_refused_at_its_line(base: Path) -> None:
-    text = ("extends: base.yaml\nthreat:\n  attacks_per_month: "
-            "{distribution: triangular, low: 5, mode: 8, high: 20000}\n")  # fmt: skip
+    text = (
+        "extends: base.yaml\nthreat:\n  attacks_per_month: "
+        "{distribution: triangular, low: 5, mode: 8, high: 20000}\n"
+    )
     path = write(base.parent, text)
     err = one_error(path)
     assert (err.file, err.line, err.key) == (str(path), 3, "threat.attacks_per_month")
-    assert err.message.startswith("the distribution can give 20000, and then at most 10,000 "
-                                  "attacks a month (got 20,000): a limit sim sets")  # fmt: skip
+    assert err.message.startswith(
+        "the distribution can give 20000, and then at most 10,000 "
+        "attacks a month (got 20,000): a limit sim sets"
+    )
 
 
 def test_a_drawn_value_past_a_limit_is_refused_in_its_replication() -> None:

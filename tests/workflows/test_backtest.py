@@ -25,8 +25,22 @@ runner = CliRunner()
 @pytest.fixture(scope="module")
 def backtest(tmp_path_factory):
     out = tmp_path_factory.mktemp("backtest") / "out"
-    args = ["backtest", str(EPISODE), "--observed", str(OBSERVED), "-n", "4", "--seed", "2",
-            "--moment", "3000", "--out", str(out), "--format", "png"]  # fmt: skip
+    args = [
+        "backtest",
+        str(EPISODE),
+        "--observed",
+        str(OBSERVED),
+        "-n",
+        "4",
+        "--seed",
+        "2",
+        "--moment",
+        "3000",
+        "--out",
+        str(out),
+        "--format",
+        "png",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     return out, result.output
@@ -67,8 +81,16 @@ def test_backtest_prints_what_it_wrote(backtest):
 def test_a_bad_observed_file_is_one_line_naming_file_line_and_key(tmp_path, text, line, key):
     bad = tmp_path / "observed.csv"
     bad.write_text(text)
-    args = ["backtest", str(EPISODE), "--observed", str(bad), "-n", "2", "--out",
-            str(tmp_path / "out")]  # fmt: skip
+    args = [
+        "backtest",
+        str(EPISODE),
+        "--observed",
+        str(bad),
+        "-n",
+        "2",
+        "--out",
+        str(tmp_path / "out"),
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 2
     assert result.output.strip().startswith(f"error: {bad}:{line}: {key}:")

@@ -29,25 +29,97 @@ SEED = 7
 
 # Columns as README.md's output-folder section documents them.
 COLUMNS = {
-    "timeseries": ["scenario", "replication", "date", "role", "boots_on_ground", "cap_count",
-                   "arrivals", "departures"],
-    "outcomes": ["scenario", "outcome", "n", "mean", "sd", "q05", "q50", "q95", "ci_low",
-                 "ci_high"],
-    "differences": ["scenario", "reference", "outcome", "n", "mean", "sd", "q05", "q50", "q95",
-                    "ci_low", "ci_high"],
-    "bands": ["scenario", "date", "role", "measure", "replications", "mean", "q05", "q25", "q50",
-              "q75", "q95"],
-    "events": ["scenario", "replication", "date", "time", "event", "unit", "unit_type", "role",
-               "people", "detail"],
-    "phases": ["scenario", "phase", "name", "start", "deadline", "announced", "cap",
-               "early_return", "deadline_status", "superseded_by"],
+    "timeseries": [
+        "scenario",
+        "replication",
+        "date",
+        "role",
+        "boots_on_ground",
+        "cap_count",
+        "arrivals",
+        "departures",
+    ],
+    "outcomes": [
+        "scenario",
+        "outcome",
+        "n",
+        "mean",
+        "sd",
+        "q05",
+        "q50",
+        "q95",
+        "ci_low",
+        "ci_high",
+    ],
+    "differences": [
+        "scenario",
+        "reference",
+        "outcome",
+        "n",
+        "mean",
+        "sd",
+        "q05",
+        "q50",
+        "q95",
+        "ci_low",
+        "ci_high",
+    ],
+    "bands": [
+        "scenario",
+        "date",
+        "role",
+        "measure",
+        "replications",
+        "mean",
+        "q05",
+        "q25",
+        "q50",
+        "q75",
+        "q95",
+    ],
+    "events": [
+        "scenario",
+        "replication",
+        "date",
+        "time",
+        "event",
+        "unit",
+        "unit_type",
+        "role",
+        "people",
+        "detail",
+    ],
+    "phases": [
+        "scenario",
+        "phase",
+        "name",
+        "start",
+        "deadline",
+        "announced",
+        "cap",
+        "early_return",
+        "deadline_status",
+        "superseded_by",
+    ],
     "movements": ["scenario", "replication", "date", "role", "arrivals", "departures"],
-}  # fmt: skip
+}
 OUTCOMES = [
-    "days_over_cap", "peak_boots_on_ground", "mean_boots_on_ground", "peak_cap_count",
-    "mean_cap_count", "final_cap_count", "adviser_days", "exposed_person_days", "attacks",
-    "casualties", "troop_cost_usd", "base_cost_usd", "total_cost_usd", "zero_on", "shortfalls",
-]  # fmt: skip
+    "days_over_cap",
+    "peak_boots_on_ground",
+    "mean_boots_on_ground",
+    "peak_cap_count",
+    "mean_cap_count",
+    "final_cap_count",
+    "adviser_days",
+    "exposed_person_days",
+    "attacks",
+    "casualties",
+    "troop_cost_usd",
+    "base_cost_usd",
+    "total_cost_usd",
+    "zero_on",
+    "shortfalls",
+]
 INPUTS = ["input.threat.attacks_per_month", "input.airlift.cancel_probability"]
 
 
@@ -59,8 +131,9 @@ def folder(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def cmp(folder) -> Comparison:
     """The three options side by side, also written to ``folder`` (charts as SVG only)."""
-    return compare(PATHS, replications=REPLICATIONS, seed=SEED, overrides=SHORT, out=folder,
-                   formats=("svg",))  # fmt: skip
+    return compare(
+        PATHS, replications=REPLICATIONS, seed=SEED, overrides=SHORT, out=folder, formats=("svg",)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -227,8 +300,7 @@ def test_the_reference_can_be_chosen():
 
 def test_an_unknown_reference_is_refused_before_running(tmp_path):
     with pytest.raises(sim.SimError, match="nope"):
-        compare(PATHS[:2], replications=2, overrides=SHORT, reference="nope",
-                out=tmp_path / "run")  # fmt: skip
+        compare(PATHS[:2], replications=2, overrides=SHORT, reference="nope", out=tmp_path / "run")
     assert not (tmp_path / "run").exists()
 
 
@@ -254,8 +326,9 @@ def test_plot_differences_needs_two_options(single):
 def test_the_folder_holds_the_tables_and_the_standard_charts(folder):
     for name in TABLES:
         assert (folder / f"{name}.csv").stat().st_size > 0, name
-    stems = {f"{kind}-{name}" for name in NAMES
-             for kind in ("total-vs-cap", "composition", "movements")}  # fmt: skip
+    stems = {
+        f"{kind}-{name}" for name in NAMES for kind in ("total-vs-cap", "composition", "movements")
+    }
     svgs = {p.stem for p in (folder / "charts").glob("*.svg")}
     assert svgs == stems | {"outcomes", "differences"}
     assert not list((folder / "charts").glob("*.png"))  # formats=("svg",) was passed on

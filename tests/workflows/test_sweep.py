@@ -291,7 +291,7 @@ def test_a_sweep_in_which_every_run_fails_reports_them(tiny, tmp_path, monkeypat
     def failing(scenario, seed, replication):
         raise ScenarioError("injected failure", key="cap")
 
-    monkeypatch.setattr(sim.ensemble.sweep, "run_one", failing)
+    monkeypatch.setattr(sim.ensemble.sweep, "replicate", failing)
     out = tmp_path / "out"
     options = "--design factorial --levels 2 -n 1 --workers 1 --format png"
     result = invoke(tiny, options, out)
