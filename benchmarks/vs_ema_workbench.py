@@ -179,8 +179,8 @@ def _ema_model(**values: object) -> dict:
 
 def _parameter(ema: ModuleType, name: str, bounds: list | dict) -> object:
     """EMA's parameter for one of sim's inputs (its type says how EMA tables its values)."""
+    from sim.scenario.keys import as_key
     from sim.scenario.loader import leaf_type
-    from sim.scenario.values import as_key
 
     if isinstance(bounds, dict):
         return ema.CategoricalParameter(name, bounds["choices"])

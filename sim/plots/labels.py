@@ -109,9 +109,10 @@ def input_label(path: str, scenario: Mapping | None = None, *, unit: bool = True
     """An input's dotted path in words, in ``scenario``'s own words where it has them.
 
     ``scenario`` is a resolved scenario as a dict (``Scenario.model_dump(mode="json")``,
-    or a run manifest's entry for it); without it, or where the path is not in it, list
-    items are named by their place. ``unit=False`` leaves the unit out (for an axis that
-    gives its own).
+    or a run manifest's entry for it); an item of a list it has is named by its ``name``
+    (whether or not the item sets the key after it), one it lacks or any item without a
+    scenario by its place. ``unit=False`` leaves the unit out (for an axis that gives its
+    own).
     """
     node: object = _resolved(scenario)
     things: list[str] = []  # named things along the path: "End of the combat mission"
@@ -148,9 +149,14 @@ def _child(node: object, part: str) -> object:
     return None
 
 
-def _reaches(scenario: Mapping, path: str) -> bool:
+def _has_items(scenario: Mapping, path: str) -> bool:
+    """Whether the scenario has every item of a list along ``path`` (the announcement of
+    ``policy.announcements.1.cap``). The setting after the last need not be set there:
+    an announcement that leaves its cap unset is still the one the input changes."""
+    parts = path.split(".")
+    last = max((k for k, part in enumerate(parts) if part.isdigit()), default=-1)
     node: object = _resolved(scenario)
-    for part in path.split("."):
+    for part in parts[: last + 1]:
         node = _child(node, part)
         if node is None:
             return False
@@ -167,8 +173,9 @@ def input_labels(
     """Each input in words (``path -> words``), from an exploration's manifest.
 
     An input takes the words of the first scenario it applies to (the experiment may
-    limit it to some) and whose settings hold its path, ``option``'s own first; without
-    a manifest, or where none holds it, the words come from the path alone.
+    limit it to some) and that has the items of lists along its path (an announcement
+    is named whether or not it sets the key), ``option``'s own first; without a
+    manifest, or where none has them, the words come from the path alone.
     """
     manifest = manifest or {}
     entries = sorted(manifest.get("scenarios") or [], key=lambda e: e.get("name") != option)
@@ -179,7 +186,7 @@ def input_labels(
         spec = specs.get(path)
         applies = spec.get("scenarios") if isinstance(spec, Mapping) else None
         fits = [e for e in entries if applies is None or e.get("name") in applies]
-        fits = [e for e in fits if _reaches(e, path)]
+        fits = [e for e in fits if _has_items(e, path)]
         labels[path] = input_label(path, fits[0] if fits else None, unit=unit)
     return labels
 

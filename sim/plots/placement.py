@@ -4,7 +4,8 @@
   its name to the right (the phase begins there), a dotted line at each deadline with
   "deadline: <the phase that set it>" to the left (what it closes lies before it).
   :func:`finish` sets these labels in rows at the top of the axes, none over another,
-  and raises the y axis so that the rows sit above the data.
+  ends each line at its own label, so that no line runs through a label, and raises the
+  y axis so that the rows sit above the data.
 * Names of points (:func:`label_points`): each beside its point, moved up or down, then
   to the other side, until it clears the other names, the points and the frame.
 * Values at the ends of bars (:func:`fit_texts`): the x axis widened until each lies
@@ -20,13 +21,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.text import Annotation, Text
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, ScaledTranslation
 
 from sim.plots.style import to_datenum
 
@@ -51,6 +54,11 @@ MOST_HEADROOM = 0.6  # the rows of labels never take more of the axes' height th
 FINE_DPI = 300  # the resolution texts are measured at
 # The thin line from a point's name to the point (hidden under the name when beside it).
 LEADER = {"arrowstyle": "-", "color": "#999999", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 3}
+# The line each label of mark_phases names; finish ends it at the label.
+_LINES: WeakKeyDictionary[Annotation, Line2D] = WeakKeyDictionary()
+# A label's place beside its anchor: text, alignment and offset across (in points).
+Side = tuple[str, str, float]
+Row = list[tuple[Annotation, Side, Bbox]]
 
 
 @contextmanager
@@ -93,7 +101,7 @@ def mark_phases(
     A phase is named right of its line; a deadline left of its own, with the phase that
     set it ("deadline: end of the combat mission"), so that a deadline falling on the day
     the next phase starts is never read as that phase's. Returns the labels, which
-    :func:`finish` arranges in rows.
+    :func:`finish` arranges in rows, ending each line at its label.
     """
     if phases is None or phases.empty:
         return []
@@ -101,8 +109,7 @@ def mark_phases(
     labels = []
     for start, name in zip(to_datenum(phases["start"]), phases["name"], strict=True):
         if lo < start <= hi:
-            ax.axvline(start, zorder=1.5, **PHASE_LINE)
-            labels.append(top_label(ax, start, str(name)))
+            labels.append(_marked(ax, start, str(name), PHASE_LINE))
     # Each deadline once, where it was set; a superseded one is marked as such.
     status = phases.get("deadline_status", pd.Series("", index=phases.index)).fillna("")
     deadlines = phases.get("deadline", pd.Series(pd.NaT, index=phases.index))
@@ -112,11 +119,18 @@ def mark_phases(
         (deadline,) = to_datenum([when])
         if lo < deadline <= hi:
             what = "deadline (superseded)" if state == "superseded" else "deadline"
-            ax.axvline(deadline, zorder=1.5, **DEADLINE_LINE)
+            text = f"{what}: {name}"
             labels.append(
-                top_label(ax, deadline, f"{what}: {name}", side="left", fontstyle="italic")
+                _marked(ax, deadline, text, DEADLINE_LINE, side="left", fontstyle="italic")
             )
     return labels
+
+
+def _marked(ax: Axes, x: float, text: str, line: dict, **label: object) -> Annotation:
+    """A line up the axes at ``x`` and its label at the top (see :func:`top_label`)."""
+    annotation = top_label(ax, x, text, **label)
+    _LINES[annotation] = ax.axvline(x, zorder=1.5, **line)
+    return annotation
 
 
 def finish(fig: Figure, ax: Axes, labels: Sequence[Annotation]) -> Figure:
@@ -148,49 +162,137 @@ def _pixels(fig: Figure, points: float) -> float:
     return points * fig.dpi / 72.0
 
 
-def _keep_inside(label: Annotation, frame: Bbox) -> Bbox:
-    """Turn a label to the other side of its line if it runs out of the axes there (with a
-    pointer to the line), or shift it inward if it runs out on both; its extent."""
-    fig = label.figure
-    renderer = fig.canvas.get_renderer()
-    box = label.get_window_extent(renderer)
-    right = label.get_horizontalalignment() == "left"
-    if (right and box.x1 > frame.x1) or (not right and box.x0 < frame.x0):
-        text = label.get_text()
-        label.set_text(f"{text} \u25b8" if right else f"\u25c2 {text}")
-        label.set_horizontalalignment("right" if right else "left")
-        label.xyann = (-GAP if right else GAP, label.xyann[1])
-        box = label.get_window_extent(renderer)
-    shift = max(frame.x0 - box.x0, 0.0) - max(box.x1 - frame.x1, 0.0)
-    if shift:
-        label.xyann = (label.xyann[0] + _points(fig, shift), label.xyann[1])
-        box = label.get_window_extent(renderer)
-    return box
-
-
 def _stack(ax: Axes, labels: Sequence[Annotation]) -> float:
-    """Set the labels in rows from the top, none overlapping another in its row; the share
-    of the axes' height the rows take."""
+    """Set the labels in rows from the top and end each label's line at it; the share of
+    the axes' height the rows take.
+
+    A line runs up from the bottom of the axes to its own label, so a label lying across
+    another label's line goes in a row above that label (:func:`_rows`). Where two labels
+    lie across each other's lines, no rows will do: labels are turned to the other side
+    of their lines (pointing at them) one at a time, the turn that leaves the fewest
+    labels crossed first, for as long as a turn leaves fewer.
+    """
     fig = ax.figure
-    frame = ax.bbox
-    boxes = [_keep_inside(label, frame) for label in labels]
-    step = _points(fig, max(box.height for box in boxes)) + 2.0  # points per row
+    sides = {label: _sides(label, ax.bbox) for label in labels}
+    lines = {
+        label: ax.transData.transform((label.xy[0], 0.0))[0] if label in _LINES else None
+        for label in labels
+    }
+    order = sorted(labels, key=lambda label: sides[label][0][1].x0)
+    turned: set[Annotation] = set()
+    rows, crossed = _rows(fig, order, sides, lines, turned)
+    while crossed:
+        tries = [
+            (_rows(fig, order, sides, lines, turned | {label}), label)
+            for label in order
+            if len(sides[label]) > 1 and label not in turned
+        ]
+        best = min(tries, key=lambda t: t[0][1], default=None)
+        if best is None or best[0][1] >= crossed:
+            break
+        (rows, crossed), label = best
+        turned.add(label)
+    step = _points(fig, max(box.height for row in rows for *_, box in row)) + 2.0  # per row
+    for k, row in enumerate(rows):
+        for label, side, _ in row:
+            _set_side(label, side)
+            label.xyann = (label.xyann[0], -(TOP + k * step))
+            if label in _LINES:
+                _end_at(_LINES[label], TOP + k * step)
+    return (TOP + len(rows) * step) / _points(fig, ax.bbox.height)
+
+
+def _rows(
+    fig: Figure,
+    order: Sequence[Annotation],
+    sides: dict[Annotation, list[tuple[Side, Bbox]]],
+    lines: dict[Annotation, float | None],
+    turned: set[Annotation],
+) -> tuple[list[Row], int]:
+    """Rows for the labels, each on the first of its ``sides`` (the last if ``turned``),
+    and how many times a line crosses a label in them.
+
+    A label goes in the first row below every label lying across its line (``lines``:
+    where each is, in pixels) and clear of the labels in it. Labels are taken in
+    ``order``, each once those above it are placed; the first, where all that are left
+    wait on one another.
+    """
     margin = _pixels(fig, MARGIN)
-    rows: list[list[Bbox]] = []
-    for label, box in sorted(zip(labels, boxes, strict=True), key=lambda pair: pair[1].x0):
-        k = next(
-            (
-                k
-                for k, row in enumerate(rows)
-                if all(box.x0 > b.x1 + margin or box.x1 < b.x0 - margin for b in row)
-            ),
-            len(rows),
-        )
+    near = _pixels(fig, 1.0)  # a line this close to a label counts as crossing it
+    chosen = {label: sides[label][-1 if label in turned else 0] for label in order}
+
+    def across(box: Bbox, x: float | None) -> bool:
+        return x is not None and box.x0 - near < x < box.x1 + near
+
+    above = {a: [b for b in order if b is not a and across(chosen[b][1], lines[a])] for a in order}
+    rows: list[Row] = []
+    row_of: dict[Annotation, int] = {}
+    waiting = list(order)
+    while waiting:
+        label = next((a for a in waiting if all(b in row_of for b in above[a])), waiting[0])
+        waiting.remove(label)
+        side, box = chosen[label]
+        k = max((row_of[b] for b in above[label] if b in row_of), default=-1) + 1
+        while k < len(rows) and any(
+            box.x0 <= b.x1 + margin and b.x0 - margin <= box.x1 for *_, b in rows[k]
+        ):
+            k += 1
         if k == len(rows):
             rows.append([])
-        rows[k].append(box)
-        label.xyann = (label.xyann[0], -(TOP + k * step))
-    return (TOP + len(rows) * step) / _points(fig, frame.height)
+        rows[k].append((label, side, box))
+        row_of[label] = k
+    crossed = sum(row_of[b] >= row_of[a] for a in order for b in above[a])
+    return rows, crossed
+
+
+def _sides(label: Annotation, frame: Bbox) -> list[tuple[Side, Bbox]]:
+    """Where a label can go: on its own side of its line, and on the other with a pointer
+    to the line, each where it lies inside ``frame`` (fitting on neither, on the other
+    shifted inward); with its extent there."""
+    text, right = _unturned(label)
+    pointing = f"{text} \u25b8" if right else f"\u25c2 {text}"  # at the line, from the other side
+    sides = []
+    for side in (right, not right):
+        place = (
+            text if side == right else pointing,
+            "left" if side else "right",
+            GAP if side else -GAP,
+        )
+        box = _set_side(label, place)
+        if frame.x0 <= box.x0 and box.x1 <= frame.x1:
+            sides.append((place, box))
+    if not sides:
+        shift = max(frame.x0 - box.x0, 0.0) - max(box.x1 - frame.x1, 0.0)
+        words, ha, dx = place
+        place = (words, ha, dx + _points(label.get_figure(root=True), shift))
+        sides.append((place, _set_side(label, place)))
+    return sides
+
+
+def _set_side(label: Annotation, side: Side) -> Bbox:
+    """Put a label on a side of its anchor; its extent there."""
+    text, ha, dx = side
+    label.set_text(text)
+    label.set_horizontalalignment(ha)
+    label.xyann = (dx, label.xyann[1])
+    return label.get_window_extent(label.get_figure(root=True).canvas.get_renderer())
+
+
+def _unturned(label: Annotation) -> tuple[str, bool]:
+    """A label's text without a pointer to its line, and whether its own side is right."""
+    text = label.get_text()
+    if text.endswith(" \u25b8"):
+        return text.removesuffix(" \u25b8"), True
+    if text.startswith("\u25c2 "):
+        return text.removeprefix("\u25c2 "), False
+    return text, label.get_horizontalalignment() == "left"
+
+
+def _end_at(line: Line2D, points: float) -> None:
+    """End a line up the axes ``points`` below their top (the axes cut it at the bottom)."""
+    ax = line.axes
+    down = ScaledTranslation(0.0, -points / 72.0, ax.figure.dpi_scale_trans)
+    line.set_transform(ax.get_xaxis_transform() + down)
 
 
 def label_points(

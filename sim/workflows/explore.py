@@ -160,6 +160,25 @@ def _finish(
     return files
 
 
+def _options(
+    executor: str,
+    workers: int | None,
+    scheduler: str | None,
+    replications: int | None,
+    seed: int,
+    progress: Progress,
+) -> dict:
+    """How a sweep over a design runs: where, how many replications, which seed."""
+    return {
+        "executor": executor,
+        "workers": workers,
+        "scheduler": scheduler,
+        "replications": replications,
+        "seed": seed,
+        "progress": progress,
+    }
+
+
 def _execute(
     experiment: Experiment,
     scenarios: list,
@@ -217,14 +236,7 @@ def sweep(
     with folder.guard(manifest):
         seed = experiment.seed if seed is None else seed
         x = sens.design(design, len(experiment.inputs), samples, seed=seed, levels=levels)
-        run = {
-            "executor": executor,
-            "workers": workers,
-            "scheduler": scheduler,
-            "replications": replications,
-            "seed": seed,
-            "progress": progress,
-        }
+        run = _options(executor, workers, scheduler, replications, seed, progress)
         result = _execute(
             experiment,
             scenarios,
@@ -298,14 +310,7 @@ def sensitivity(
         x = sens.method_design(method, len(names), samples, seed=seed)
         oat = sens.one_at_a_time(len(names))
         design = np.vstack([x, oat])
-        run = {
-            "executor": executor,
-            "workers": workers,
-            "scheduler": scheduler,
-            "replications": replications,
-            "seed": seed,
-            "progress": progress,
-        }
+        run = _options(executor, workers, scheduler, replications, seed, progress)
         result = _execute(
             experiment,
             scenarios,
@@ -456,14 +461,7 @@ def robustness(
     with folder.guard(manifest):
         seed = experiment.seed if seed is None else seed
         x = sens.design(design, len(experiment.inputs), samples, seed=seed)
-        run = {
-            "executor": executor,
-            "workers": workers,
-            "scheduler": scheduler,
-            "replications": replications,
-            "seed": seed,
-            "progress": progress,
-        }
+        run = _options(executor, workers, scheduler, replications, seed, progress)
         result = _execute(
             experiment,
             scenarios,

@@ -8,6 +8,7 @@ resolved scenarios the exploration's manifest records.
 from pathlib import Path
 
 import matplotlib as mpl
+import pandas as pd
 import pytest
 
 import sim
@@ -112,6 +113,76 @@ def test_an_input_takes_the_words_of_a_scenario_it_applies_to(manifest):
     # the withdrawal option, whose own second announcement is another
     assert input_labels(paths, manifest, "withdrawal") == expected
     assert input_labels(paths, manifest, "status-quo") == expected
+
+
+# The two levers of experiments/iraq-options.yaml: the advisory option's second announcement.
+ANNOUNCEMENT = ["policy.announcements.1.cap", "policy.announcements.1.announced"]
+
+
+def _advisory_levers(manifest: dict, scenarios: list[str] | None) -> dict:
+    """``manifest`` with the levers of the advisory option's announcement only."""
+    levers = {path: {"low": 0, "high": 1, "scenarios": scenarios} for path in ANNOUNCEMENT}
+    return {**manifest, "experiment": {"levers": levers}}
+
+
+def test_an_announcement_is_named_for_a_key_it_leaves_unset(manifest):
+    """The issue: the advisory option's Sobol chart wrote "Announcement 1: cap (people)"
+    beside "End of the combat mission: announced". That announcement sets no cap of its
+    own, but the key is still valid there: both inputs take its name."""
+    (advisory,) = [e for e in manifest["scenarios"] if e["name"] == "advisory"]
+    assert advisory["resolved"]["policy"]["announcements"][1]["cap"] is None
+    expected = {
+        "policy.announcements.1.cap": "End of the combat mission: cap (people)",
+        "policy.announcements.1.announced": "End of the combat mission: announced",
+    }
+    limited = _advisory_levers(manifest, ["advisory"])
+    for option in ("advisory", "withdrawal", "status-quo", None):
+        assert input_labels(ANNOUNCEMENT, limited, option) == expected, option
+    # a lever for every option: each option's chart names its own announcement 1 (the
+    # status quo has none: the first that has one names it)
+    everywhere = _advisory_levers(manifest, None)
+    assert input_labels(ANNOUNCEMENT, everywhere, "advisory") == expected
+    assert input_labels(ANNOUNCEMENT, everywhere, "status-quo") == expected
+    assert input_labels(ANNOUNCEMENT, everywhere, "withdrawal") == {
+        "policy.announcements.1.cap": "Withdrawal: cap (people)",
+        "policy.announcements.1.announced": "Withdrawal: announced",
+    }
+    # without a scenario at hand, or where none has the announcement: its place
+    assert input_labels(ANNOUNCEMENT)["policy.announcements.1.cap"] == (
+        "Announcement 1: cap (people)"
+    )
+    only_status_quo = _advisory_levers(manifest, ["status-quo"])
+    assert input_labels(ANNOUNCEMENT, only_status_quo)["policy.announcements.1.cap"] == (
+        "Announcement 1: cap (people)"
+    )
+
+
+def test_the_sobol_chart_names_one_announcement_one_way(manifest):
+    indices = pd.DataFrame(
+        {
+            "scenario": "advisory",
+            "outcome": "total_cost_usd",
+            "input": ANNOUNCEMENT,
+            "S1": [0.3, 0.1],
+            "S1_conf": 0.05,
+            "ST": [0.4, 0.2],
+            "ST_conf": 0.05,
+            "groups": 8,
+            "dropped": 0,
+        }
+    )
+    fig = plots.sensitivity_chart(
+        indices,
+        scenario="advisory",
+        outcome="total_cost_usd",
+        method="sobol",
+        manifest=_advisory_levers(manifest, ["advisory"]),
+    )
+    (ax,) = data_axes(fig)
+    assert sorted(ytick_texts(ax)) == [
+        "End of the combat mission: announced",
+        "End of the combat mission: cap (people)",
+    ]
 
 
 def test_without_a_manifest_the_words_come_from_the_path():

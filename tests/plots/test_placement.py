@@ -2,7 +2,8 @@
 
 The phase labels of every time chart (total against cap, composition, movements, the fan
 charts, the backtest) are read back at the resolution the PNG files are written at and
-checked pairwise; so are the values at the ends of bars against the names of the rows.
+checked pairwise, and against the phase and deadline lines; so are the values at the
+ends of bars against the names of the rows.
 """
 
 import datetime as dt
@@ -26,6 +27,8 @@ from .conftest import WORDS, data_axes, explore_tables
 ROOT = Path(__file__).resolve().parents[2]
 HISTORY = ROOT / "scenarios" / "history" / "iraq-2020-2021.yaml"
 OBSERVED = ROOT / "seeds" / "data" / "iraq_2020_2025.csv"
+DRAWDOWN = ROOT / "scenarios" / "history" / "iraq-2009-2011.yaml"
+DRAWDOWN_OBSERVED = ROOT / "seeds" / "data" / "iraq_2009_2011.csv"
 DAY = pd.Timedelta(days=1)
 
 
@@ -82,14 +85,23 @@ def _crowded(phases: pd.DataFrame, scenario: str) -> pd.DataFrame:
     )
 
 
-@pytest.fixture(scope="module")
-def history_chart() -> Figure:
-    """The backtest chart of the 2020-2021 episode, with a flat band over its dates."""
-    scenario = sim.load_scenario(HISTORY)
+def _backtest(path: Path, observed: Path, *, crowded: bool = False) -> Figure:
+    """The backtest chart of a history scenario, with a flat band over its dates (and, if
+    ``crowded``, four phases more)."""
+    scenario = sim.load_scenario(path)
     dates = pd.date_range(scenario.start, scenario.end)
     band = pd.DataFrame({"date": dates, "q05": 2400.0, "q50": 2500.0, "q95": 2600.0})
-    observed = pd.read_csv(OBSERVED, parse_dates=["date"])
-    return plots.backtest_chart(band, observed, phases_table(scenario), scenario=scenario.name)
+    phases = phases_table(scenario)
+    if crowded:
+        phases = _crowded(phases, scenario.name)
+    figures = pd.read_csv(observed, parse_dates=["date"])
+    return plots.backtest_chart(band, figures, phases, scenario=scenario.name)
+
+
+@pytest.fixture(scope="module")
+def history_chart() -> Figure:
+    """The backtest chart of the 2020-2021 episode."""
+    return _backtest(HISTORY, OBSERVED)
 
 
 def _time_charts(runs, bands, phases) -> dict[str, tuple[Figure, object]]:
@@ -112,6 +124,12 @@ def _time_charts(runs, bands, phases) -> dict[str, tuple[Figure, object]]:
 def time_charts(runs, bands, phases, history_chart) -> dict[str, tuple[Figure, object]]:
     charts = _time_charts(runs, bands, phases)
     charts["backtest"] = (history_chart, history_chart.axes[0])
+    for name, fig in {
+        "backtest, crowded": _backtest(HISTORY, OBSERVED, crowded=True),
+        "backtest 2009-2011": _backtest(DRAWDOWN, DRAWDOWN_OBSERVED),
+        "backtest 2009-2011, crowded": _backtest(DRAWDOWN, DRAWDOWN_OBSERVED, crowded=True),
+    }.items():
+        charts[name] = (fig, fig.axes[0])
     return charts
 
 
@@ -123,6 +141,8 @@ CHART_NAMES = [
     "total_fan",
     "composition_fan",
     "backtest",
+    "backtest, crowded",
+    "backtest 2009-2011, crowded",
 ]
 
 
@@ -140,6 +160,48 @@ def test_phase_labels_never_overlap_and_stay_in_the_axes(name, time_charts):
         assert a.y1 <= frame.y1 + 1, labels[i].get_text()
         for j in range(i + 1, len(boxes)):
             assert not a.overlaps(boxes[j]), (labels[i].get_text(), labels[j].get_text())
+
+
+def _vertical_lines(ax) -> list:
+    """The phase and deadline lines (axvline draws a line whose two x values are equal)."""
+    return [line for line in ax.lines if len(set(line.get_xdata())) == 1]
+
+
+def _drawn(line, frame) -> tuple[float, float, float]:
+    """A vertical line's x, bottom and top in pixels, as drawn: cut by the axes."""
+    xy = line.get_transform().transform(line.get_xydata())
+    return xy[0, 0], max(xy[:, 1].min(), frame.y0), min(xy[:, 1].max(), frame.y1)
+
+
+@pytest.mark.parametrize("name", [*CHART_NAMES, "backtest 2009-2011"])
+def test_no_line_runs_through_a_label(name, time_charts):
+    """No phase or deadline line, where it is drawn, passes through a label: its own or
+    another's (the issue: on the 2009-2011 backtest, the line of "final withdrawal" ran
+    through "deadline: final withdrawal", between "final" and "withdrawal")."""
+    fig, ax = time_charts[name]
+    labels = _phase_labels(ax)
+    lines = _vertical_lines(ax)
+    *boxes, frame = _at_file_dpi(fig, [*labels, ax])
+    assert len(lines) >= (4 if name.startswith("backtest") else 8)
+    for line in lines:
+        x, bottom, top = _drawn(line, frame)
+        for label, box in zip(labels, boxes, strict=True):
+            across = box.x0 < x < box.x1 and bottom < box.y1 and box.y0 < top
+            assert not across, (label.get_text(), mdates.num2date(line.get_xdata()[0]))
+
+
+@pytest.mark.parametrize("name", CHART_NAMES)
+def test_each_line_reaches_its_label(name, time_charts):
+    """Kept clear of the labels, the lines are not merely cut short: each goes up beside
+    its own label."""
+    fig, ax = time_charts[name]
+    labels = [t for t in _phase_labels(ax) if "Arrivals" not in t.get_text()]
+    *boxes, frame = _at_file_dpi(fig, [*labels, ax])
+    drawn = [_drawn(line, frame) for line in _vertical_lines(ax)]
+    for label, box in zip(labels, boxes, strict=True):
+        x = ax.transData.transform((label.xy[0], 0))[0]
+        tops = [top for at, _, top in drawn if abs(at - x) < 0.5]
+        assert any(top > box.y0 for top in tops), label.get_text()
 
 
 @pytest.mark.parametrize("name", CHART_NAMES)
