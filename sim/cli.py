@@ -34,6 +34,8 @@ from sim.cli_options import (
     BacktestReplications,
     BaseSamples,
     BatchSize,
+    Budget,
+    CandidatePrecision,
     CandidateReplications,
     Design,
     DesignOption,
@@ -42,26 +44,30 @@ from sim.cli_options import (
     ExperimentFile,
     FileSeed,
     Formats,
+    Futures,
     KeepSeries,
     MaxReplications,
     Method,
     MethodOption,
     Out,
     Overrides,
+    Population,
     Precision,
     Reference,
     Replications,
     Resume,
+    Robust,
     SampleReplications,
     Samples,
     Scenarios,
     Scheduler,
+    SearchReplications,
     Seed,
     Workers,
     expect_kind,
     whole_number,
 )
-from sim.errors import ChartWarning, ScenarioWarning, SimError
+from sim.errors import ChartWarning, OutputError, ScenarioWarning, SimError
 
 # click's UsageError (a bad option value, a missing argument, an unknown command): typer
 # 0.29 vends its own copy of click, whose classes are reached through typer's.
@@ -76,6 +82,7 @@ _SAVED = {
     "robustness": "tasks",
     "backtest": "nothing",
     "calibrate": "nothing",
+    "optimize": "nothing",
 }
 
 
@@ -343,15 +350,30 @@ def _run_and_print(
 
 @_command("report")
 def report_cmd(
-    folder: Annotated[Path, typer.Argument(metavar="FOLDER", help="A run or comparison folder.")],
+    folder: Annotated[
+        Path,
+        typer.Argument(metavar="FOLDER", help="A run, comparison or optimisation folder."),
+    ],
     out: Annotated[
         Path | None,
         typer.Option(metavar="FILE", help="Where to write it. Default: FOLDER/report.html."),
     ] = None,
     reference: Reference = None,
 ) -> None:
-    """Turn a run or comparison folder into report.html: one self-contained file.
-    With --reference, the options are compared with another of them."""
+    """Turn a run, comparison or optimisation folder into report.html: one self-contained
+    file. With --reference, the options of a comparison are compared with another of them."""
+    from sim.results.layout import read_manifest
+
+    if read_manifest(folder).get("kind") == "optimize":
+        from sim.report import write_optimization_report
+
+        if reference is not None:
+            raise OutputError(
+                f"{folder}: --reference is for run and comparison folders; "
+                "this is a search (sim optimize)"
+            )
+        _where("Report:", write_optimization_report(folder, out))
+        return
     from sim.workflows.comparison import load_results
 
     path = load_results(folder).report(out, reference=reference)
@@ -386,6 +408,9 @@ def _print_outcomes(result) -> None:
 class _progress:
     """A rich progress bar (done/total, rate, time left) fed by the runner."""
 
+    def __init__(self, what: str = "replications") -> None:
+        self.what = what
+
     def __enter__(self):
         from rich.progress import (
             BarColumn,
@@ -396,7 +421,7 @@ class _progress:
         )
 
         self.bar = Progress(
-            TextColumn("replications"),
+            TextColumn(self.what),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
@@ -590,6 +615,72 @@ def _print_exploration(result) -> None:
             console.print(f"  and {len(failures) - 5} more")
     for note in result.notes:
         console.print(note)
+
+
+# --- searching levers ---------------------------------------------------------------------------
+
+
+@_command()
+def optimize(
+    experiment: ExperimentFile,
+    scenario: Annotated[
+        str, typer.Option(metavar="NAME", help="The option whose levers are searched.")
+    ],
+    budget: Budget,
+    seed: FileSeed = None,
+    robust: Robust = False,
+    futures: Futures = None,
+    replications: SearchReplications = None,
+    precision: CandidatePrecision = None,
+    population: Population = None,
+    executor: Executor = ExecutorName.processes,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+    out: Out = None,
+    formats: Formats = "png,svg",
+) -> None:
+    """Search an option's levers for the settings that nothing beats on every outcome at once.
+
+    The experiment's outcomes are the objectives (in their directions) and its thresholds
+    the constraints; uncertainties are held at their reference values, or with --robust
+    sampled as futures that every candidate meets. The Pareto set is run again with fresh
+    replications, and each of its options is written as a scenario (pareto/option-NN.yaml).
+    """
+    from sim.workflows.optimize import optimize as search
+
+    expect_kind("experiment", experiment)
+    if futures is not None and not robust:
+        raise typer.BadParameter("--futures needs --robust (futures are sampled only then)")
+    with _progress("candidates") as progress:
+        result = search(
+            experiment,
+            scenario=scenario,
+            budget=budget,
+            seed=seed,
+            robust=robust,
+            futures=futures or 50,
+            replications=replications,
+            precision=precision,
+            population=population,
+            executor=executor.value,
+            workers=workers,
+            scheduler=scheduler,
+            out=out,
+            formats=formats,
+            progress=progress,
+        )
+    m = result.manifest
+    console.print(cli_tables.pareto_table(result.tables["pareto"], m["objectives"], m["levers"]))
+    counts = m["counts"]
+    console.print(
+        f"{m['algorithm']}: {counts['evaluated']:,} candidates ({counts['feasible']:,} feasible); "
+        f"Pareto set of {counts['pareto']}, of which {counts['stays']} stay unbeaten when run "
+        f"again with fresh replications; hypervolume "
+        f"{result.tables['convergence']['hypervolume'].iloc[-1]:.4g}."
+    )
+    for note in result.notes:
+        console.print(f"Note: {note}")
+    _where("Results in", result.out)
 
 
 # --- history -----------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ KINDS = {
     ),
     "experiment": (
         {"scenarios", "uncertainties", "levers", "outcomes", "thresholds"},
-        "sim sweep, sensitivity or robustness",
+        "sim sweep, sensitivity, robustness or optimize",
     ),
     "calibration": ({"fit", "check", "parameters"}, "sim calibrate"),
 }
@@ -321,4 +321,62 @@ KeepSeries = Annotated[
 Reference = Annotated[
     str | None,
     typer.Option(metavar="NAME", help="Scenario the others are compared with. Default: the first."),
+]
+
+# --- searching levers --------------------------------------------------------------------------
+
+Budget = Annotated[
+    int,
+    typer.Option(
+        parser=whole_number(1),
+        metavar="N",
+        help="Candidates to evaluate in all (lever settings; each runs its replications).",
+    ),
+]
+Population = Annotated[
+    int | None,
+    typer.Option(
+        parser=whole_number(2),
+        metavar="N",
+        help="Candidates per generation. Default: a tenth of the budget, 10 to 100.",
+    ),
+]
+Robust = Annotated[
+    bool,
+    typer.Option(
+        "--robust",
+        metavar="",
+        show_default=False,
+        help="Score each candidate across sampled futures of the uncertainties, by the "
+        "experiment's robustness measure (robustness: {measure: ...}; default mean).",
+    ),
+]
+Futures = Annotated[
+    int | None,
+    typer.Option(
+        parser=whole_number(1),
+        metavar="K",
+        help="With --robust: futures to sample (a Latin hypercube), the same for every "
+        "candidate. Default: 50.",
+    ),
+]
+CandidatePrecision = Annotated[
+    float | None,
+    typer.Option(
+        parser=positive,
+        metavar="SHARE",
+        help="Double a candidate's replications (up to 8 times -n) until the 95% confidence "
+        "interval of each objective's mean is within this share of it (0.05: within 5%).",
+    ),
+]
+SearchReplications = Annotated[
+    int | None,
+    typer.Option(
+        "--replications",
+        "-n",
+        parser=whole_number(1),
+        metavar="N",
+        help="Replications per candidate (in each future; the first number, with --precision). "
+        "Default: the experiment file's.",
+    ),
 ]

@@ -261,3 +261,48 @@ def candidates_table(table, replications: int) -> Table:
             cells.append("" if not isinstance(row["error"], str) else row["error"])
         shown.add_row(*cells, style="bold" if key == best else None)
     return shown
+
+
+# --- optimisation ------------------------------------------------------------------------------
+
+
+def pareto_table(frame, objectives: Mapping[str, str], levers: list[str], most: int = 12) -> Table:
+    """The Pareto set: each option's levers, its scores, and whether it stays unbeaten when
+    run again with fresh replications. Beyond ``most`` options, as many spread evenly from
+    the first option to the last (best to worst on the first objective)."""
+    n = len(frame)
+    shown = sorted({round(i * (n - 1) / (most - 1)) for i in range(most)}) if n > most else range(n)
+    title = "The Pareto set: options no other beats on every objective"
+    title += (
+        f" ({len(shown)} of {n}, spread from best to worst on the first; all in pareto.csv)"
+        if n > most
+        else " (pareto.csv)"
+    )
+    table = _table(
+        title,
+        "Option",
+        *levers,
+        *(
+            f"{outcome(o)[0]} ({'min' if w == 'minimize' else 'max'})"
+            for o, w in objectives.items()
+        ),
+        "Stays",
+    )
+    table.columns[0].no_wrap = True
+    for column in table.columns[1 : 1 + len(levers)]:
+        column.overflow = "fold"  # a lever's dotted path has no spaces to wrap at
+    for i in shown:
+        row = frame.iloc[i]
+        table.add_row(
+            row["option"],
+            *(_value(row[lever]) for lever in levers),
+            *(number(float(row[o]), outcome(o)[1]) for o in objectives),
+            "yes" if row["stays"] else "no",
+        )
+    return table
+
+
+def _value(value: object) -> str:
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return number(float(value))
+    return str(value)

@@ -25,6 +25,8 @@ FAST = [
     (r"--samples \d+", "--samples 8"),
     (r"replications=\d+", "replications=2"),
     (r"--moment \d+", ""),
+    (r"--budget \d+", "--budget 12"),
+    (r"--futures \d+", "--futures 3"),
 ]
 DRAWS = (
     "sim run ",

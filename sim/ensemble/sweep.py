@@ -84,7 +84,7 @@ def _run_task(
     task: _Task,
     scenario: Scenario | None,
     seed: int,
-    replications: int,
+    replications: range,
     model: Callable[[dict], dict] | None,
 ) -> dict:
     """Run one (sample, option); never raises for a user-level failure, records it."""
@@ -98,7 +98,7 @@ def _run_task(
                 "error": None,
             }
         concrete = apply_values(scenario, task.values)
-        for k in range(replications):
+        for k in replications:
             as_run, rec, row = replicate(concrete, seed, k)
             rows.append(row)
             monthly.append(_monthly_p90(rec.cap_count.sum(axis=1), as_run))
@@ -127,10 +127,16 @@ def run_sweep(
     run_id: str = "",
     progress: Callable[[int, int | None], None] | None = None,
     model: Callable[[dict], dict] | None = None,
+    first: int = 0,
 ) -> SweepResult:
-    """Run every (sample, option) of ``design``; see the module docstring."""
+    """Run every (sample, option) of ``design``; see the module docstring.
+
+    Each task runs replications ``first`` to ``first + replications - 1`` (a search adds
+    replications to a candidate this way; ``folder`` keeps only runs from ``first`` 0).
+    """
     began = time.perf_counter()
     replications = replications or experiment.replications
+    numbers = range(first, first + replications)
     seed = experiment.seed if seed is None else seed
     experiments = sample_values(experiment, design)
     options = scenarios if model is None else [None]
@@ -158,7 +164,7 @@ def run_sweep(
         while todo and len(pending) < window:
             group, todo = todo[:size], todo[size:]
             needed = {t.option: options[t.option] for t in group}
-            pending.append(executor.submit(_run_tasks, group, needed, seed, replications, model))
+            pending.append(executor.submit(_run_tasks, group, needed, seed, numbers, model))
         future = next(executor.as_completed(pending))
         pending.remove(future)
         for result in future.result():
@@ -174,7 +180,7 @@ def _run_tasks(
     group: list[_Task],
     options: dict[int, Scenario | None],
     seed: int,
-    replications: int,
+    replications: range,
     model: Callable[[dict], dict] | None,
 ) -> list[dict]:
     """Run a few tasks in one call (``options``: the scenario of each option they need)."""

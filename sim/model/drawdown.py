@@ -225,8 +225,13 @@ class DrawDown:
 
     @staticmethod
     def _going(u: Unit) -> bool:
-        """Is ``u`` already due to leave without a relief (not relieved, or recalled)?"""
-        return u.decided and u.relief is None and u.plan_out < INF
+        """Is ``u`` already due to leave without a relief (not relieved, or recalled)? A unit
+        whose relief is itself leaving goes too: the post goes with the relief."""
+        while u.decided and u.plan_out < INF:
+            if u.relief is None:
+                return True
+            u = u.relief
+        return False
 
     def _send_home(self, units: list[Unit], by: float) -> None:
         """Call off the orders among ``units`` and recall the rest to have left by ``by``."""

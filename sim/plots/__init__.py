@@ -3,9 +3,11 @@
 ``charts`` holds the charts of one run (or the mean of a few) and ``save``; ``fans`` the
 fan charts of an ensemble's daily bands; ``outcomes`` the charts of its outcomes and
 paired differences; ``sensitivity`` and ``robustness`` the charts of an exploration (what
-drives the outcomes; regret and where options fail). They share ``frames`` (picking rows
-out of the tables), ``style`` (the house look), ``placement`` (labels that never overprint
-one another) and ``labels`` (an exploration's inputs in words).
+drives the outcomes; regret and where options fail); ``optimize`` the charts of an
+optimisation (the Pareto set, its trade-offs, how the search converged). They share
+``frames`` (picking rows out of the tables), ``style`` (the house look), ``placement``
+(labels that never overprint one another) and ``labels`` (an exploration's inputs in
+words).
 
 >>> from sim.plots import composition, save
 >>> save(composition(run.timeseries, phases), "charts/composition", formats=("png",))
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from sim.plots.charts import FORMATS, MEASURES, composition, movements, save, total_vs_cap
     from sim.plots.fans import composition_fan, total_fan
     from sim.plots.labels import input_label, input_labels
+    from sim.plots.optimize import convergence_chart, pareto_parallel, tradeoffs
     from sim.plots.outcomes import (
         HEADLINE_OUTCOMES,
         OUTCOMES,
@@ -49,6 +52,7 @@ _HOME = {
     "backtest_chart": "sim.plots.backtest",
     "composition": "sim.plots.charts",
     "composition_fan": "sim.plots.fans",
+    "convergence_chart": "sim.plots.optimize",
     "difference_chart": "sim.plots.outcomes",
     "discovered_boxes": "sim.plots.robustness",
     "input_label": "sim.plots.labels",
@@ -56,6 +60,7 @@ _HOME = {
     "movements": "sim.plots.charts",
     "outcome_distributions": "sim.plots.outcomes",
     "outcome_scatter": "sim.plots.sensitivity",
+    "pareto_parallel": "sim.plots.optimize",
     "regret_heatmap": "sim.plots.robustness",
     "role_style": "sim.plots.style",
     "role_styles": "sim.plots.style",
@@ -66,6 +71,7 @@ _HOME = {
     "tornado": "sim.plots.sensitivity",
     "total_fan": "sim.plots.fans",
     "total_vs_cap": "sim.plots.charts",
+    "tradeoffs": "sim.plots.optimize",
 }
 
 
@@ -86,6 +92,7 @@ __all__ = [
     "backtest_chart",
     "composition",
     "composition_fan",
+    "convergence_chart",
     "difference_chart",
     "discovered_boxes",
     "input_label",
@@ -93,6 +100,7 @@ __all__ = [
     "movements",
     "outcome_distributions",
     "outcome_scatter",
+    "pareto_parallel",
     "regret_heatmap",
     "role_style",
     "role_styles",
@@ -103,4 +111,5 @@ __all__ = [
     "tornado",
     "total_fan",
     "total_vs_cap",
+    "tradeoffs",
 ]

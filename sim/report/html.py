@@ -19,7 +19,7 @@ import pandas as pd
 
 from sim.report.assumptions import assumptions
 from sim.report.text import escape as _e
-from sim.report.text import join, people, plural, table, words
+from sim.report.text import fixed, join, people, places, plural, table, words
 from sim.scenario.outcomes import HEADLINE, outcome_info
 
 if TYPE_CHECKING:
@@ -301,24 +301,14 @@ def _interval(row: pd.Series, scale: float, ci: bool = False, one: bool = False)
     if ci and not one and pd.notna(row["ci_low"]):
         numbers += [row["ci_low"], row["ci_high"]]
     numbers = [x * scale for x in numbers]
-    known = [x for x in numbers if pd.notna(x)]
-    largest = max((abs(x) for x in known), default=0.0)
-    whole = all(float(x).is_integer() for x in known)
-    decimals = 0 if whole or largest >= 10 else 1 if largest >= 1 else 2
-    mean, low, high, *bounds = (_fixed(x, decimals) for x in numbers)
+    decimals = places(numbers)
+    mean, low, high, *bounds = (fixed(x, decimals) for x in numbers)
     if one:
         return mean
     text = f"{mean} ({low} to {high})"
     if bounds:
         text += f"; CI {bounds[0]} to {bounds[1]}"
     return text
-
-
-def _fixed(x: float, decimals: int) -> str:
-    if pd.isna(x):
-        return "n/a"
-    text = f"{x:,.{decimals}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # no "-0"
 
 
 def _charts(c: Comparison, labels: dict[str, str]) -> str:
@@ -337,7 +327,7 @@ def _charts(c: Comparison, labels: dict[str, str]) -> str:
         if scenario in labels:  # the chart names the option; say which one it is
             caption += f": {_named(labels[scenario], scenario)}"
         try:
-            drawing = _svg(draw(), f"c{n}-")
+            drawing = inline_svg(draw(), f"c{n}-")
         except Exception as error:  # one chart's bug must not cost the report
             message = " ".join(str(error).split())
             drawing = f'<p class="note">This chart could not be drawn: {_e(message)}</p>'
@@ -348,7 +338,7 @@ def _charts(c: Comparison, labels: dict[str, str]) -> str:
     return "".join(parts)
 
 
-def _svg(fig: Figure, prefix: str) -> str:
+def inline_svg(fig: Figure, prefix: str) -> str:
     """The figure as inline SVG, its ids made unique within the page."""
     from sim.plots.style import style_context
 

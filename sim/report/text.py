@@ -49,6 +49,30 @@ def number(x: float) -> str:
     return f"{x:,.6f}".rstrip("0").rstrip(".")
 
 
+def places(values: Iterable[float]) -> int:
+    """Decimals to give a set of numbers shown together: none for whole numbers or any of
+    10 or more, else one for any of 1 or more, else two (missing values are skipped)."""
+    known = [float(x) for x in values if x is not None and not math.isnan(x)]
+    largest = max((abs(x) for x in known), default=0.0)
+    whole = all(x.is_integer() for x in known)
+    return 0 if whole or largest >= 10 else 1 if largest >= 1 else 2
+
+
+def fixed(x: float, decimals: int) -> str:
+    """``1,234.5`` to ``decimals`` places, ``n/a`` for a missing value, never ``-0``."""
+    if x is None or math.isnan(x):
+        return "n/a"
+    text = f"{x:,.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def count(value: object) -> str:
+    """A whole number with separators (``2,000``); anything else as given."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return "not recorded" if value is None else str(value)
+
+
 def money(usd: float) -> str:
     """An amount in US dollars, in millions: ``US$120 million``, ``US$0.85 million``."""
     return f"US${number(round(usd / 1e6, 6))} million"

@@ -19,11 +19,19 @@ direction that is better. Inputs are dotted paths into the scenarios:
     thresholds:                                    # what "good enough" means, for robustness
       days_over_cap: {max: 0}
       adviser_days: {min: 200000}
+    robustness: {measure: p90}                     # how sim optimize --robust scores a candidate
 
 A range is sampled uniformly (dates too; whole-number fields are rounded); choices are
 equally likely. An input applies to every scenario, or to those listed under
 ``scenarios``. Setting an input fixes it in each sample, replacing any distribution the
 scenario gives it; the scenario's other uncertain inputs are still drawn per replication.
+
+An input may name a ``reference`` value, within its range or among its choices
+(``threat.attacks_per_month: {low: 2, high: 20, reference: 8}``): ``sim optimize`` holds an
+uncertainty there while it searches the levers (one without a reference is left as the
+scenario writes it). ``robustness.measure`` says how ``sim optimize --robust`` scores a
+candidate across futures (see ``sim.analysis.pareto``): ``mean`` (the default), ``p10``,
+``p90``, ``regret`` or ``satisficing``.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ import datetime as dt
 import difflib
 import math
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -63,6 +71,9 @@ class Input(BaseModel):
     choices: list[Any] | None = Field(default=None, min_length=1)
     scenarios: list[str] | None = Field(
         default=None, description="Scenario names this input applies to (default: all)."
+    )
+    reference: Any = Field(
+        default=None, description="The value sim optimize holds an uncertainty at."
     )
     source: str | None = None
 
@@ -97,6 +108,17 @@ class Threshold(BaseModel):
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
 
 
+Measure = Literal["mean", "p10", "p90", "regret", "satisficing"]
+MEASURES: tuple[str, ...] = get_args(Measure)
+
+
+class Robustness(BaseModel):
+    """How ``sim optimize --robust`` scores a candidate across futures."""
+
+    model_config = ConfigDict(extra="forbid")
+    measure: Measure = "mean"
+
+
 class Experiment(BaseModel):
     """Options, uncertainties, levers, outcomes and thresholds of an exploration."""
 
@@ -109,6 +131,7 @@ class Experiment(BaseModel):
     levers: dict[str, InputSpec] = Field(default_factory=dict)
     outcomes: dict[str, Literal["minimize", "maximize"]] = Field(min_length=1)
     thresholds: dict[str, Threshold] = Field(default_factory=dict)
+    robustness: Robustness = Field(default_factory=Robustness)
     replications: int = Field(default=20, ge=1, le=100_000)
     seed: int = Field(default=0, ge=0)
     source: str | None = None
@@ -124,6 +147,7 @@ def _rules(e: Experiment) -> list[tuple[tuple, str]]:
     for section in ("uncertainties", "levers"):
         for path, spec in getattr(e, section).items():
             at = (section, path)
+            found = len(problems)
             if spec.is_range:
                 if spec.low is None or spec.high is None:
                     problems.append((at, "a range needs low and high"))
@@ -133,6 +157,10 @@ def _rules(e: Experiment) -> list[tuple[tuple, str]]:
                     problems.append((at, f"low ({spec.low}) must be below high ({spec.high})"))
             elif spec.low is not None or spec.high is not None:
                 problems.append((at, "give a range (low, high) or choices, not both"))
+            if spec.reference is not None and len(problems) == found:
+                problem = _reference_problem(spec)
+                if problem:
+                    problems.append(((*at, "reference"), problem))
     both = set(e.uncertainties) & set(e.levers)
     for path in sorted(both):
         problems.append((("levers", path), "already an uncertainty"))
@@ -143,7 +171,29 @@ def _rules(e: Experiment) -> list[tuple[tuple, str]]:
             problems.append((("thresholds", outcome), "give min, max or both"))
         elif t.min is not None and t.max is not None and t.min > t.max:
             problems.append((("thresholds", outcome), f"min ({t.min}) is above max ({t.max})"))
+    if e.robustness.measure == "satisficing" and not e.thresholds:
+        problems.append(
+            (
+                ("robustness", "measure"),
+                "satisficing counts futures meeting the thresholds: add some",
+            )
+        )
     return problems
+
+
+def _reference_problem(spec: Input) -> str | None:
+    """What is wrong with an input's ``reference`` (None: nothing)."""
+    ref = spec.reference
+    if spec.choices is not None:
+        return None if ref in spec.choices else f"{ref!r} is not among the choices {spec.choices}"
+    if isinstance(spec.low, dt.date):
+        if not isinstance(ref, dt.date) or isinstance(ref, dt.datetime):
+            return f"{ref!r} is not a date (write it as {spec.low.isoformat()})"
+    elif isinstance(ref, bool) or not isinstance(ref, int | float):
+        return f"{ref!r} is not a number"
+    if not spec.low <= ref <= spec.high:  # type: ignore[operator]
+        return f"{ref} is outside the range [{spec.low}, {spec.high}]"
+    return None
 
 
 def load_experiment(path: str | Path) -> tuple[Experiment, list[Scenario]]:
@@ -205,6 +255,8 @@ def load_experiment(path: str | Path) -> tuple[Experiment, list[Scenario]]:
                 if spec.choices is not None
                 else [spec.value(u, kind is int) for u in (0.0, 1.0)]
             )
+            if spec.reference is not None:
+                values = [*values, spec.reference]
             for scenario in scenarios:
                 if spec.scenarios is None or scenario.name in spec.scenarios:
                     for value in values:

@@ -34,6 +34,7 @@ TAKES_N = {
     "robustness": [EXPERIMENT],
     "backtest": [ADVISORY, "--observed", OBSERVED],
     "calibrate": [CALIBRATION],
+    "optimize": [EXPERIMENT, "--scenario", "advisory", "--budget", "10"],
 }
 
 
@@ -113,7 +114,7 @@ def test_a_missing_option_is_one_line_too():
 
 # --- files of another kind ---------------------------------------------------------------------
 
-EXPLORE = "sim sweep, sensitivity or robustness"
+EXPLORE = "sim sweep, sensitivity, robustness or optimize"
 SCENARIO = "sim validate, run, compare or backtest"
 
 

@@ -178,3 +178,20 @@ def test_a_total_alone_is_a_total(total, early_return):
     tol = max(0.05 * total, 100)  # half the largest unit (a 200-strong headquarters)
     after = totals(run)[lambda t: t.index >= pd.Timestamp("2022-01-01")]
     assert (after - total).abs().max() <= tol, after.describe()
+
+
+def test_a_quick_draw_down_to_a_total_does_not_overshoot():
+    # Found by test_properties (2026-11-30): the cap step of a total-only draw-down did not
+    # count a unit whose relief had just been recalled as leaving, so it recalled one more
+    # whole unit and held the force 218 below the total's tolerance, with no shortfall.
+    run = sim.simulate(
+        sim.load_scenario(
+            "scenarios/history/iraq-2020-2021.yaml", ["policy.announcements.1.cap=3128"]
+        ),
+        seed=1083,
+    )
+    total = run.timeseries.groupby("date")["cap_count"].sum()
+    # 'reduction to 3000' (total 3,000 +- 150) is due 2020-09-30 and in force until 2020-11-17
+    held = total.loc["2020-09-30":"2020-11-16"]
+    shortfalls = run.events[run.events["event"] == "shortfall"]
+    assert held.min() >= 2850 or not shortfalls.empty

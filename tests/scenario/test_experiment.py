@@ -168,6 +168,44 @@ MISTAKES = [
         "'minimize' or 'maximize'",
     ),
     case("name: tiny", f"name: Tiny Futures {HERE}", "name", "pattern"),
+    # A reference value (where sim optimize holds an uncertainty) must be one it can take.
+    case(
+        RANGE,
+        f"threat.attacks_per_month: {{low: 2, high: 20, reference: 25}} {HERE}",
+        "uncertainties.threat.attacks_per_month.reference",
+        "25 is outside the range [2.0, 20.0]",
+    ),
+    case(
+        RANGE,
+        f"threat.attacks_per_month: {{choices: [2, 8], reference: 5}} {HERE}",
+        "uncertainties.threat.attacks_per_month.reference",
+        "5 is not among the choices [2, 8]",
+    ),
+    case(
+        RANGE,
+        f"threat.attacks_per_month: {{low: 2, high: 20, reference: lots}} {HERE}",
+        "uncertainties.threat.attacks_per_month.reference",
+        "'lots' is not a number",
+    ),
+    case(
+        CAP,
+        f"policy.announcements.1.announced: {{low: 2021-08-01, high: 2021-10-01, "
+        f"reference: 2021-11-01, scenarios: [advisory]}} {HERE}",
+        "levers.policy.announcements.1.announced.reference",
+        "outside the range",
+    ),
+    case(
+        "thresholds:\n  days_over_cap: {max: 0}",
+        f"robustness: {{measure: satisficing}} {HERE}",
+        "robustness.measure",
+        "satisficing counts futures meeting the thresholds",
+    ),
+    case(
+        "thresholds:",
+        f"robustness: {{measure: p50}} {HERE}\nthresholds:",
+        "robustness.measure",
+        "'mean', 'p10', 'p90', 'regret' or 'satisficing'",
+    ),
     # The lever reaches past the next announcement: advisory's third is made on 2021-12-09.
     case(
         CAP,
