@@ -133,10 +133,10 @@ class Triangular(_Dist):
     def quantile(self, u: float) -> float:
         a, c, b = self.low, self.mode, self.high
         split = (c - a) / (b - a)
-        if u < split:
-            x = a + math.sqrt(u * (b - a)) * math.sqrt(c - a)  # no product past float range
+        if u < split:  # at or below the mode; rounding may not carry it across
+            x = min(a + math.sqrt(u * (b - a)) * math.sqrt(c - a), c)  # no product past range
         else:
-            x = b - math.sqrt((1 - u) * (b - a)) * math.sqrt(b - c)
+            x = max(b - math.sqrt((1 - u) * (b - a)) * math.sqrt(b - c), c)
         return min(max(x, a), b)
 
 
