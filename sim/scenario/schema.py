@@ -340,15 +340,17 @@ def check(s: Scenario) -> list[tuple[Path | list[Path], str]]:
         if ut.service not in s.services:
             bad(("unit_types", name, "service"), f"unknown service '{ut.service}'")
     counts: dict[str, int] = {}
+    groups: dict[str, list[Path]] = {}
     for i, group in enumerate(s.initial_force):
         if group.unit_type not in s.unit_types:
             bad(("initial_force", i, "unit_type"), f"unknown unit type '{group.unit_type}'")
         counts[group.unit_type] = counts.get(group.unit_type, 0) + group.count
+        groups.setdefault(group.unit_type, []).append(("initial_force", i, "count"))
     for name, n in counts.items():
         supply = s.unit_types[name].supply if name in s.unit_types else None
         if supply is not None and n > supply:
-            bad(
-                ("unit_types", name, "supply"),
+            bad(  # at the supply or a count, whichever was written last
+                [("unit_types", name, "supply"), *groups[name]],
                 f"{n} units start in the country, supply is {supply}",
             )
 

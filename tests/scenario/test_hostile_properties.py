@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -140,6 +140,7 @@ def check(load: Any, files: tuple[str, ...]) -> None:
 
 @SETTINGS
 @given(key=st.sampled_from(NUMBERS), value=hostile)
+@example(key="initial_force.3.count", value="50")  # more than the supply: blamed on --set
 def test_a_hostile_set_value_loads_or_raises_one_scenario_error(key: str, value: str) -> None:
     check(lambda: load_scenario(SCENARIOS / "advisory.yaml", [f"{key}={value}"]), (OVERRIDE,))
 

@@ -692,6 +692,21 @@ def test_a_rule_between_keys_blames_the_one_the_user_wrote(workdir: Path) -> Non
     assert (caught.value.file, caught.value.key) == ("--set", "start")
 
 
+def test_more_units_than_the_supply_blames_the_count_written_last(workdir: Path) -> None:
+    # base.yaml gives logistics detachments a supply of 12 and starts 5; a count of 50
+    # written later is the cause, not base.yaml's supply.
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(workdir / "base.yaml", ["initial_force.3.count=50"])
+    assert (caught.value.file, caught.value.key) == ("--set", "initial_force.3.count")
+    assert "50 units start in the country, supply is 12" in caught.value.message
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(workdir / "base.yaml", ["unit_types.logistics_detachment.supply=4"])
+    assert (caught.value.file, caught.value.key) == (
+        "--set",
+        "unit_types.logistics_detachment.supply",
+    )
+
+
 def test_a_shortened_list_says_that_extends_replaced_it(workdir: Path) -> None:
     # One more announcement written alone replaces the option's three: the error says so.
     option = workdir / "advisory.yaml"
