@@ -849,6 +849,56 @@ def validate(
     )
 
 
+@_command("app")
+def app_cmd(
+    port: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=65535, help="Port on 127.0.0.1 (default: a free one, printed at start)."
+        ),
+    ] = None,
+    scenarios: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--scenarios",
+            metavar="DIR",
+            help="Also offer the scenario files in DIR (repeat for more folders).",
+        ),
+    ] = None,
+    workers: Workers = None,
+) -> None:
+    """Start the app: a local web page to pick an option, change its main settings, run it
+    against a reference and download the charts, the report and the edited scenario file.
+
+    It serves 127.0.0.1 only (this machine) and prints the address to open in a browser.
+    It offers the scenario files in ./scenarios and in each --scenarios DIR. Stop it with
+    Ctrl+C in this terminal.
+    """
+    from sim.app.serve import bind, find_options, serve
+
+    folders = ([Path("scenarios")] if Path("scenarios").is_dir() else []) + list(scenarios or [])
+    for folder in folders:
+        if not folder.is_dir():
+            raise OutputError(f"--scenarios {folder}: no such folder")
+    if not folders:
+        raise OutputError(
+            "no ./scenarios folder here: run sim app where it is, or give --scenarios DIR"
+        )
+    options, skipped = find_options(folders)
+    for line in skipped:
+        _note(line)
+    if not options:
+        shown = ", ".join(str(f) for f in folders)
+        raise OutputError(f"no scenario files that load in {shown}")
+    try:
+        sock = bind(port)
+    except OSError as err:
+        raise OutputError(f"--port {port}: cannot listen on 127.0.0.1 ({err.strerror})") from None
+    serve(
+        options, sock, workers=workers, announce=lambda line: console.print(line, highlight=False)
+    )
+
+
 @_command()
 def schema(
     out: Annotated[

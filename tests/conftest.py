@@ -15,6 +15,7 @@ JSON, which is YAML.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -139,3 +140,58 @@ def write_experiment(
 def experiment_file() -> Callable[..., Path]:
     """``experiment_file(folder, **sections)``: see ``write_experiment``."""
     return write_experiment
+
+
+# A headless browser, for the report and the app. The tests that need it are skipped, saying
+# what is missing, when Chromium or its driver is not installed or does not start.
+CHROMIUM = ["chromium", "chromium-browser", "google-chrome"]
+CHROMEDRIVER = "chromedriver"
+INSTALL = "apt-get install chromium chromium-driver"
+
+
+def _find_chromium() -> tuple[str, str]:
+    """Paths of the Chromium binary and chromedriver, or skip naming what is missing."""
+    browser = next((path for name in CHROMIUM if (path := shutil.which(name))), None)
+    driver = shutil.which(CHROMEDRIVER)
+    if browser is None and driver is None:
+        pytest.skip(f"Chromium and chromedriver not installed: {INSTALL}")
+    if browser is None:
+        pytest.skip(f"Chromium not installed (looked for {', '.join(CHROMIUM)}): {INSTALL}")
+    if driver is None:
+        pytest.skip(f"chromedriver not installed: {INSTALL}")
+    return browser, driver
+
+
+@pytest.fixture(scope="module")
+def driver(tmp_path_factory):
+    """Headless Chromium, 1280x2000, keeping its console and network (performance) logs."""
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed")
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.chrome.service import Service
+
+    browser, chromedriver = _find_chromium()
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    for argument in [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--window-size=1280,2000",
+    ]:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    try:
+        chrome = webdriver.Chrome(options=options, service=Service(chromedriver))
+    except WebDriverException as error:
+        first = (error.msg or str(error)).strip().splitlines()[0]
+        pytest.skip(f"Chromium ({browser}) did not start with {chromedriver}: {first}")
+    chrome.set_window_size(1280, 2000)
+    yield chrome
+    chrome.quit()

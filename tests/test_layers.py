@@ -1,7 +1,7 @@
 """Data flows one way: each package of ``sim`` imports only the packages above it.
 
 The order is the README's "Package layout": scenario, model, results, ensemble, analysis,
-plots, report, workflows, then the CLI. Imports made only for type hints (under
+plots, report, workflows, app, then the CLI. Imports made only for type hints (under
 ``if TYPE_CHECKING:``) are not counted: they never run.
 """
 
@@ -13,7 +13,17 @@ from pathlib import Path
 import pytest
 
 SIM = Path(__file__).resolve().parents[1] / "sim"
-LAYERS = ["scenario", "model", "results", "ensemble", "analysis", "plots", "report", "workflows"]
+LAYERS = [
+    "scenario",
+    "model",
+    "results",
+    "ensemble",
+    "analysis",
+    "plots",
+    "report",
+    "workflows",
+    "app",
+]
 ANYWHERE = {"errors"}  # the error types, imported by every layer
 TOP = {"cli", "cli_options", "cli_tables", "__init__"}  # above every package
 

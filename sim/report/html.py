@@ -69,7 +69,7 @@ def render(comparison: Comparison, question: str | None = None) -> str:
     )
     sections = [
         ("options", "The options", _options(c, labels)),
-        ("results", "Outcomes", _results(c, labels)),
+        ("results", "Outcomes", outcome_tables(c, labels)),
         ("charts", "Charts", _charts(c, labels)),
         ("assumptions", "Assumptions", assumptions(c, labels)),
         ("provenance", "Provenance", _provenance(c, labels)),
@@ -239,7 +239,9 @@ def _targets(phase: dict, scenario: dict) -> str:
     return "hold the force as it is"
 
 
-def _results(c: Comparison, labels: dict[str, str]) -> str:
+def outcome_tables(c: Comparison, labels: dict[str, str]) -> str:
+    """The outcome table (mean and 90% interval per option) and, for two or more options,
+    the paired differences from the reference, as HTML with every text escaped."""
     one = c.replications == 1
     outcomes = c.outcomes.set_index(["scenario", "outcome"])
     rows = []
