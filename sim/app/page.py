@@ -277,6 +277,12 @@ def page(options: Sequence[Option], reference: int | None) -> Tag:
             "reference-select",
         ),
         ui.output_ui("controls"),
+        ui.input_action_button(
+            "reset",
+            "Reset to the files' values",
+            class_="btn-sm btn-outline-secondary",
+            data_testid="reset-button",
+        ),
         ui.div("Run", class_="group-title"),
         ui.div(
             _hook(
@@ -309,6 +315,7 @@ def page(options: Sequence[Option], reference: int | None) -> Tag:
         ui.head_content(ui.tags.link(rel="icon", href="data:,"), ui.tags.style(CSS)),
         ui.output_ui("about"),
         ui.output_ui("notes"),
+        ui.output_ui("stale"),
         ui.output_ui("results"),
         title="sim: change an option, see the consequences",
         window_title="sim app",
@@ -351,6 +358,7 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
 
         @render.ui
         def controls() -> TagList:
+            input.reset()  # drawn again, with the files' values, when Reset is clicked
             n, option = chosen()
             return controls_ui(option, prefix(n))
 
@@ -374,10 +382,14 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
 
         @render.ui
         def notes() -> Tag | None:
-            _, changed, result, _ = edits()
+            option, changed, result, _ = edits()
             said = []
             if changed:
-                said.append(f"{len(changed)} setting{'s' if len(changed) != 1 else ''} changed.")
+                n = len(changed)
+                said.append(
+                    f"{n} setting{'s' if n != 1 else ''} changed: "
+                    + "; ".join(describe_change(option, k, v) for k, v in changed.items())
+                )
             here = f"{Path.cwd().resolve()}/"
             said += [f"Warning: {w.replace(here, '')}" for w in result.warnings]
             if message():
@@ -405,7 +417,8 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
             message.set("")
             state.cancel.clear()
             state.stage, state.done = "running", 0
-            state.total = int(input.replications())
+            state.options = 2 if ref is not None else 1
+            state.total = int(input.replications()) * state.options
             job(
                 Request(option, changed, ref, int(input.replications()), int(input.seed()), workers)
             )
@@ -449,8 +462,10 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
             words = {
                 "initial": "Not run yet.",
                 "idle": "Not run yet.",
-                "running": f"Running: {done:,} of {total:,} replications",
-                "drawing": "Drawing the charts and the report",
+                "running": f"Running: {done:,} of {total:,} replications (both options)"
+                if state.options == 2
+                else f"Running: {done:,} of {total:,} replications",
+                "drawing": "Drawing the charts",
                 "done": "Done.",
                 "cancelled": "Cancelled: the results shown, if any, are from the run before.",
                 "failed": "The run failed (see the note above the charts).",
@@ -476,6 +491,31 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
             return results_ui(result)
 
         @render.ui
+        def stale() -> Tag | None:
+            result = last()
+            if result is None:
+                return None
+            option, changed, _, _ = edits()
+            asked = result.request
+            pick = input.reference()
+            now = (option.path, changed, _int(input.replications(), 0), _int(input.seed(), -1))
+            then = (asked.option.path, asked.changed, asked.replications, asked.seed)
+            same_reference = (asked.reference is None and pick == NO_REFERENCE) or (
+                asked.reference is not None
+                and pick.isdigit()
+                and int(pick) < len(options)
+                and options[int(pick)].path == asked.reference.path
+            )
+            if now == then and same_reference:
+                return None
+            return ui.div(
+                "The settings have changed since the run shown below: run again to see "
+                "their consequences.",
+                class_="control-error",
+                data_testid="stale-note",
+            )
+
+        @render.ui
         def download_yaml_ui() -> Tag:
             _option, _changed, result, _ = edits()
             if result.error is not None:
@@ -498,17 +538,16 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
                 replications=_int(input.replications(), 4),
             )
 
-        def _file(key: str) -> Any:
-            result = last()
-            if result is None:
-                return None
-            return str(result.files[key])
-
         def offer(key: str, name: str) -> None:
             @output(id=f"download_{key.replace('.', '_')}")
             @render.download_button(filename=lambda: f"{_stem()}-{name}")
-            def _download() -> Any:
-                return _file(key)
+            async def _download() -> Any:
+                result = last()
+                if result is None:
+                    return
+                # The report is drawn on the first download: off the server's event loop.
+                path = await asyncio.to_thread(result.file, key)
+                yield path.read_bytes()
 
         for key, name in DOWNLOADS.items():
             offer(key, name)
@@ -527,6 +566,16 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
         session.on_ended(_ended)
 
     return App(page(options, reference), server)
+
+
+def describe_change(option: Option, key: tuple, value: Any) -> str:
+    """``cap 2,500 → 2,000``: a change in words, named by its control."""
+    control = next((c for c in option.controls if c.key == key), None)
+    if control is None:
+        return f"{'.'.join(map(str, key))} → {_shown(value) or 'not set'}"
+    where = "" if control.group == "scenario" else f" ({control.group})"
+    before = _shown(control.value) or "not set"
+    return f"{control.label}{where}: {before} → {_shown(value) or 'not set'}"
 
 
 def _display(path: Path) -> str:

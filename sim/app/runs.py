@@ -1,5 +1,6 @@
 """One run of the app: the edited option (and its reference) through ``run_scenarios``, on
-the ensemble executors, then the charts and the report, all in a folder of its own.
+the ensemble executors, then its charts, in a folder of its own; the report is written
+when it is first asked for (it draws every chart of the comparison again).
 
 Runs in a worker thread of the server; the page reads ``Progress`` while it runs and sets
 its ``cancel`` to stop it at the next finished batch.
@@ -38,7 +39,8 @@ class Progress:
     """What a run has done, read by the page while it runs (plain values: no lock needed)."""
 
     done: int = 0
-    total: int = 0
+    total: int = 0  # replications of all the options run
+    options: int = 1
     stage: str = "idle"  # idle, running, drawing, done, cancelled, failed
     cancel: threading.Event = field(default_factory=threading.Event)
 
@@ -72,6 +74,13 @@ class Result:
     files: dict[str, Path]
     finished: dt.datetime
 
+    def file(self, key: str) -> Path:
+        """One of the run's files (``report`` is written on the first call)."""
+        if key == "report" and key not in self.files:
+            with DRAWING:
+                self.files[key] = self.comparison.report(self.folder / "report.html")
+        return self.files[key]
+
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -94,7 +103,8 @@ def _execute(request: Request, progress: Progress, folder: Path) -> Result:
     )
     edited.write_text(text, encoding="utf-8")
     paths = [edited] + ([request.reference.path] if request.reference else [])
-    progress.stage, progress.done, progress.total = "running", 0, request.replications
+    progress.stage, progress.done = "running", 0
+    progress.options, progress.total = len(paths), request.replications * len(paths)
     output = run_scenarios(
         paths,
         plan=Plan(replications=request.replications, seed=request.seed),
@@ -113,7 +123,6 @@ def _execute(request: Request, progress: Progress, folder: Path) -> Result:
             draw = c.plot_total if kind == "total" else c.plot_composition
             for path in plots.save(draw(name), folder / stem, ("png", "svg")):
                 files[f"{kind}.{path.suffix[1:]}"] = path
-        files["report"] = c.report(folder / "report.html")
     progress.stage = "done"
     return Result(
         request=request,

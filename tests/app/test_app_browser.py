@@ -145,10 +145,14 @@ def test_advisory_at_a_cap_of_2000_runs_and_stays_under_it_once_the_cap_binds(pa
     type_into(page, "cap-input", "2000")
     type_into(page, "replications-input", "4")
     type_into(page, "seed-input", str(SEED))
-    wait(lambda: "1 setting changed" in text(page, "notes"), what="the change noted")
+    wait(
+        lambda: "1 setting changed: Cap (people): 2500 → 2000" in text(page, "notes"),
+        what="the change noted",
+    )
     assert els(page, "error-message") == []
     run(page)
     assert "4 replications, seed 3" in text(page, "run-summary")
+    assert els(page, "stale-note") == []
     src = el(page, "chart-total").get_attribute("src")
     assert src.startswith("data:image/png;base64,") and len(src) > 10_000
     table = el(page, "outcomes-table")
@@ -218,6 +222,7 @@ def test_a_cap_of_minus_5_shows_the_loaders_message_and_runs_nothing(page) -> No
     before = chart_run(page)
     type_into(page, "cap-input", "-5")
     message = wait(lambda: text(page, "error-message"), what="the error message")
+    assert "run again" in text(page, "stale-note")  # the results shown are not for -5
     assert caught.value.message in message and message.startswith("cap:")
     # Next to the control: inside the cap's own wrapper.
     wrapper = el(page, "cap-input").find_element(
@@ -246,6 +251,14 @@ def test_a_run_in_progress_can_be_cancelled(page) -> None:
     # The server still runs the next one.
     type_into(page, "replications-input", "2")
     assert run(page) != before
+
+
+def test_reset_brings_back_the_files_values(page) -> None:
+    type_into(page, "cap-input", "1234")
+    wait(lambda: "Cap (people): 2500 → 1234" in text(page, "notes"), what="the change")
+    el(page, "reset-button").click()
+    wait(lambda: attr(page, "cap-input", "value") == "2500", what="the file's cap")
+    wait(lambda: "changed" not in text(page, "notes"), what="no change left")
 
 
 def test_a_scenarios_markup_is_shown_as_text(page) -> None:
