@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import sim
-import sim.workflows.run
+import sim.workflows.finish
 from sim.ensemble.executors import make_executor
 from sim.ensemble.runner import Ensemble, EnsembleResult, Plan
 from sim.scenario import Scenario
@@ -96,7 +96,7 @@ def ensemble():
 def no_charts(monkeypatch):
     """Skip the charts in ``run_scenarios``: the tests using this are about the numbers and
     the run folder, and the fan charts for several replications are written elsewhere."""
-    monkeypatch.setattr(sim.workflows.run.plots, "save_all", lambda *args, **kwargs: [])
+    monkeypatch.setattr(sim.workflows.finish.plots, "save_all", lambda *args, **kwargs: [])
 
 
 ROOT = Path(__file__).resolve().parents[1]

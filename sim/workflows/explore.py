@@ -9,8 +9,6 @@ tidy tables (CSV, and Parquet for the large ones), charts and a manifest.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,17 +21,17 @@ from sim.analysis import robustness as rob
 from sim.analysis import sensitivity as sens
 from sim.ensemble.executors import make_executor
 from sim.ensemble.sweep import TASKS, SweepResult, run_sweep
-from sim.errors import ChartWarning, OutputError
+from sim.errors import OutputError
 from sim.results.layout import (
     RunFolder,
     atomic,
     default_run_dir,
     write_csv,
     write_json,
-    write_manifest,
 )
 from sim.results.manifest import build_manifest
 from sim.scenario.experiment import Experiment, load_experiment
+from sim.workflows.finish import finish
 
 Progress = Callable[[int, int | None], None] | None
 
@@ -124,40 +122,19 @@ def _finish(
     formats: Sequence[str],
     sweep: SweepResult,
 ) -> list[Path]:
-    """Tables, then the manifest saying complete, then charts (each may fail alone)."""
-    from sim import plots
+    """Tables (and Parquet copies of the big ones), then the manifest, then the charts."""
+    target = folder.path
 
-    target, files, failed = folder.path, [], []
-    try:
+    def write(files: list[Path]) -> None:
         for name, frame in tables.items():
             files.append(atomic(target / f"{name}.csv", partial(write_csv, frame)))
             if name in ("experiments", "outcomes"):
                 files.append(
                     atomic(target / f"{name}.parquet", partial(frame.to_parquet, index=False))
                 )
-        manifest.update(
-            status="complete", run_seconds=round(sweep.seconds, 3), failures=len(sweep.failures)
-        )
-        write_manifest(manifest, target, files)
-        folder.complete = True
-    except BaseException:
-        for written in files:
-            written.unlink(missing_ok=True)
-        raise
-    shutil.rmtree(target / TASKS, ignore_errors=True)
-    try:
-        if formats:  # none asked for: tables only
-            files += plots.save_all(charts, target / "charts", formats, failed)
-    finally:
-        if failed:
-            manifest["charts_failed"] = failed
-            names = "; ".join(f"{f['chart']} ({f['error']})" for f in failed)
-            warnings.warn(
-                ChartWarning(f"charts not drawn: {names}. The tables are complete in {target}"),
-                stacklevel=3,
-            )
-        write_manifest(manifest, target, files)
-    return files
+        manifest.update(run_seconds=round(sweep.seconds, 3), failures=len(sweep.failures))
+
+    return finish(folder, manifest, write, charts, formats, scratch=TASKS)
 
 
 def _options(

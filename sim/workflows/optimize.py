@@ -31,7 +31,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -43,18 +42,18 @@ import pandas as pd
 
 from sim.analysis import pareto as par
 from sim.ensemble.executors import make_executor
-from sim.errors import ChartWarning, ScenarioError
+from sim.errors import ScenarioError
 from sim.results.layout import (
     RunFolder,
     atomic,
     default_run_dir,
     write_csv,
     write_json,
-    write_manifest,
 )
 from sim.results.manifest import build_manifest
 from sim.scenario.experiment import Experiment, load_experiment
 from sim.scenario.overlay import overlay_yaml
+from sim.workflows.finish import finish
 from sim.workflows.search import FRESH_SEED, PRECISION_CAP, Progress, Search, run_search
 from sim.workflows.space import Space, make_space
 
@@ -400,10 +399,9 @@ def _finish(
     formats: Sequence[str],
 ) -> list[Path]:
     """Tables and option files, then the manifest saying complete, then the charts."""
-    from sim import plots
+    target = folder.path
 
-    target, files, failed = folder.path, [], []
-    try:
+    def write(files: list[Path]) -> None:
         for name, frame in tables.items():
             if name != "failures" or not frame.empty:
                 files.append(atomic(target / f"{name}.csv", partial(write_csv, frame)))
@@ -411,23 +409,5 @@ def _finish(
             (target / "pareto").mkdir()
         for path, text in options.items():
             files.append(atomic(path, partial(Path.write_text, data=text, encoding="utf-8")))
-        manifest["status"] = "complete"
-        write_manifest(manifest, target, files)
-        folder.complete = True
-    except BaseException:
-        for written in files:
-            written.unlink(missing_ok=True)
-        raise
-    try:
-        if formats and charts:
-            files += plots.save_all(charts, target / "charts", formats, failed)
-    finally:
-        if failed:
-            manifest["charts_failed"] = failed
-            names = "; ".join(f"{f['chart']} ({f['error']})" for f in failed)
-            warnings.warn(
-                ChartWarning(f"charts not drawn: {names}. The tables are complete in {target}"),
-                stacklevel=3,
-            )
-        write_manifest(manifest, target, files)
-    return files
+
+    return finish(folder, manifest, write, charts, formats)

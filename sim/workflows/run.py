@@ -17,18 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from sim import plots  # a lazy package: matplotlib loads when a chart is drawn
 from sim.ensemble.checkpoint import BATCHES, iter_batches
 from sim.ensemble.executors import default_workers, make_executor
 from sim.ensemble.runner import Ensemble, EnsembleResult, Plan
-from sim.errors import ChartWarning, OutputError
+from sim.errors import OutputError
 from sim.plots.formats import FORMATS
 from sim.results.layout import (
     RunFolder,
@@ -36,12 +34,12 @@ from sim.results.layout import (
     default_run_dir,
     write_csv,
     write_json,
-    write_manifest,
 )
 from sim.results.manifest import build_manifest, scenario_hash
 from sim.results.tables import TIMESERIES_COLUMNS, phases_table, series_table
 from sim.scenario import Scenario, load_scenario
 from sim.workflows.comparison import TABLES, Comparison, build_comparison
+from sim.workflows.finish import finish
 
 
 @dataclass
@@ -309,8 +307,9 @@ def _write_folder(
     the manifest's ``charts_failed`` and in ``output.charts_failed``, with a warning, and
     never costs the finished replications.
     """
-    target, comparison, files = folder.path, output.comparison, output.files
-    try:
+    target, comparison = folder.path, output.comparison
+
+    def write(files: list[Path]) -> None:
         for name in TABLES:
             frame = getattr(comparison, name)
             if name == "differences" and frame.empty:
@@ -318,39 +317,24 @@ def _write_folder(
             files.append(atomic(target / f"{name}.csv", lambda p, f=frame: write_csv(f, p)))
         if keep_series:
             path = target / "timeseries.parquet"
-            run_id, scenarios = output.comparison.manifest["run_id"], output.scenarios
+            run_id, scenarios = comparison.manifest["run_id"], output.scenarios
             files.append(atomic(path, lambda p: _write_series(target, run_id, scenarios, p)))
-        manifest = comparison.manifest
-        manifest["status"] = "complete"
-        write_manifest(manifest, target, files)  # from here on the tables are safe
-        folder.complete = True
-    except BaseException:
-        for written in files:
-            written.unlink(missing_ok=True)
-        files.clear()
-        raise
-    shutil.rmtree(target / BATCHES, ignore_errors=True)
-    try:
-        if formats:  # none asked for: tables only (`sim report` draws the charts later)
-            makers = comparison.chart_makers()
-            files += plots.save_all(makers, target / "charts", formats, output.charts_failed)
+
+    def add_report(files: list[Path]) -> None:
         if report:
             files.append(comparison.report(target / "report.html"))
-    finally:
-        if output.charts_failed:
-            manifest["charts_failed"] = output.charts_failed
-            broken = [f for f in output.charts_failed if f["error"] != "interrupted"]
-            if broken:  # (a stop is reported as such by the caller)
-                warnings.warn(_chart_warning(target, broken), stacklevel=3)
-        files.append(write_manifest(manifest, target, files))
 
-
-def _chart_warning(folder: Path, failed: Sequence[dict[str, str]]) -> ChartWarning:
-    charts = "; ".join(f"{f['chart']} ({f['error']})" for f in failed)
-    return ChartWarning(
-        f"chart{'s' if len(failed) > 1 else ''} not drawn: {charts}. The run is complete "
-        f"(tables and manifest in {folder}); once fixed, `sim report {folder}` draws the "
-        "charts again in report.html"
+    finish(
+        folder,
+        comparison.manifest,
+        write,
+        comparison.chart_makers() if formats else None,
+        formats,
+        files=output.files,
+        failed=output.charts_failed,
+        scratch=BATCHES,
+        after=add_report,
+        redraw=True,
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 
 import sim
 import sim.ensemble.runner
+import sim.workflows.finish
 from sim.ensemble.checkpoint import load_batch, save_batch, saved_batches
 from sim.ensemble.runner import Plan
 from sim.ensemble.worker import replicate_batch
@@ -88,7 +89,7 @@ def interrupted(tmp_path, no_charts):
 def uninterrupted(tmp_path_factory):
     folder = tmp_path_factory.mktemp("whole") / "run"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sim.workflows.run.plots, "save_all", lambda *args, **kwargs: [])
+        mp.setattr(sim.workflows.finish.plots, "save_all", lambda *args, **kwargs: [])
         return run(folder)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import sim.workflows.finish
 import sim.workflows.run
 from sim.ensemble.runner import Plan
 from sim.errors import OutputError, RunInterrupted
@@ -59,7 +60,7 @@ def fail_on_second_table(monkeypatch, error: BaseException) -> None:
 @pytest.fixture(scope="module")
 def whole(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(sim.workflows.run.plots, "save_all", lambda *args, **kwargs: [])
+        mp.setattr(sim.workflows.finish.plots, "save_all", lambda *args, **kwargs: [])
         return run(tmp_path_factory.mktemp("whole") / "run")
 
 
@@ -75,7 +76,7 @@ def test_ctrl_c_while_writing_tables_leaves_interrupted_and_resumable(
     assert leftovers(folder) == []  # no table of a run that is not complete
     assert (folder / "batches").is_dir()
     monkeypatch.undo()
-    monkeypatch.setattr(sim.workflows.run.plots, "save_all", lambda *args, **kwargs: [])
+    monkeypatch.setattr(sim.workflows.finish.plots, "save_all", lambda *args, **kwargs: [])
     resumed = run(folder, resume=True)
     assert manifest(folder)["status"] == "complete"
     pd.testing.assert_frame_equal(resumed.summary, whole.summary, check_exact=True)
@@ -91,7 +92,7 @@ def test_a_full_disk_is_one_line_and_the_run_can_be_completed(tmp_path, monkeypa
     assert leftovers(folder) == []
     assert (folder / "batches").is_dir()
     monkeypatch.undo()
-    monkeypatch.setattr(sim.workflows.run.plots, "save_all", lambda *args, **kwargs: [])
+    monkeypatch.setattr(sim.workflows.finish.plots, "save_all", lambda *args, **kwargs: [])
     run(folder, resume=True)
     assert manifest(folder)["status"] == "complete"
 
