@@ -10,5 +10,5 @@ analysis, plots and report; each workflow strings some of them together:
 - ``explore``: ``sim sweep``, ``sim sensitivity`` and ``sim robustness`` over an experiment.
 - ``backtest`` and ``calibrate``: the model against history.
 
-The CLI (``sim/cli.py``) parses, calls one workflow and prints; nothing here prints or exits.
+The CLI (``sim/cli/``) parses, calls one workflow and prints; nothing here prints or exits.
 """

@@ -1,12 +1,12 @@
-"""The options the commands share (sim/cli_options.py): choices that agree with the modules
+"""The options the commands share (sim/cli/options.py): choices that agree with the modules
 that use them, and parsers that say what is wrong."""
 
 from __future__ import annotations
 
 import pytest
 
-from sim import cli_options
 from sim.analysis import sensitivity
+from sim.cli import options as cli_options
 from sim.ensemble import executors
 from sim.plots.formats import FORMATS
 

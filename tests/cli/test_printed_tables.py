@@ -21,7 +21,7 @@ import sim.workflows.calibrate
 import sim.workflows.explore
 from sim.analysis import sensitivity as sens
 from sim.cli import app
-from sim.cli_tables import indices_notes, number
+from sim.cli.tables import indices_notes, number
 
 runner = CliRunner()
 EXPERIMENT = "experiments/iraq-options.yaml"
