@@ -34,6 +34,7 @@ from sim.report.html import option_labels, outcome_tables
 from sim.report.text import fixed, number
 
 NO_REFERENCE = "none"
+REFUSED = "Nothing was run: correct the setting marked in red first."
 DOWNLOADS = {  # a run's files (runs.Result.files) and the names they download as
     "total.png": "total-vs-cap.png",
     "total.svg": "total-vs-cap.svg",
@@ -379,6 +380,10 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
             elif settings is not None:
                 where, text = settings
                 ui.insert_ui(_error(text), selector=f"#wrap-{where}", where="beforeEnd")
+            else:
+                with reactive.isolate():
+                    if message() == REFUSED:  # said of a mistake since corrected
+                        message.set("")
 
         @render.ui
         def notes() -> Tag | None:
@@ -408,7 +413,7 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
         def _run() -> None:
             option, changed, result, settings = edits()
             if result.error is not None or settings is not None:
-                message.set("Nothing was run: correct the setting marked in red first.")
+                message.set(REFUSED)
                 return
             pick = input.reference()
             ref = options[int(pick)] if pick.isdigit() and int(pick) < len(options) else None

@@ -21,6 +21,7 @@ from sim.report.assumptions import assumptions
 from sim.report.text import escape as _e
 from sim.report.text import fixed, join, people, places, plural, table, words
 from sim.scenario.outcomes import HEADLINE, outcome_info
+from sim.scenario.policy import PLAN_KEYS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -159,24 +160,7 @@ def _options(c: Comparison, labels: dict[str, str]) -> str:
     return "".join(parts)
 
 
-ANNOUNCED_KEYS = (
-    "deadline",
-    "cap",
-    "total",
-    "mix",
-    "targets",
-    "replace",
-    "early_return",
-    "pace",
-    "halfway_share",
-    "attacks_per_month",
-    "airlift",
-    "planning_interval_days",
-    "detachments",
-    "drift_per_month",
-    "temporary",
-    "convert",
-)
+ANNOUNCED_KEYS = (*PLAN_KEYS, "temporary", "convert")  # what an announcement may set
 
 
 def _announcements(s: dict) -> str:

@@ -236,6 +236,7 @@ def test_a_cap_of_minus_5_shows_the_loaders_message_and_runs_nothing(page) -> No
     assert els(page, "download-yaml") == []
     type_into(page, "cap-input", "2000")
     wait(lambda: els(page, "error-message") == [], what="the message to go")
+    wait(lambda: "Nothing was run" not in text(page, "notes"), what="the refusal to go")
 
 
 def test_a_run_in_progress_can_be_cancelled(page) -> None:
