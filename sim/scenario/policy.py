@@ -381,39 +381,53 @@ def check_policy(
     roles: list[str],
     cap: int,
     unit_types: dict[str, dict[str, int]],
-) -> list[tuple[tuple, str]]:
+) -> list[tuple[tuple | list[tuple], str]]:
     """Rules across the policy's fields: (path, message) for each problem, in file order.
 
     Problems of a phase worked out from announcements point at the announcement it comes
     from (its ``takes_effect`` or ``announced`` for the phase's start).
     """
-    problems: list[tuple[tuple, str]] = []
+    problems: list[tuple[tuple | list[tuple], str]] = []
     items = policy.announcements
 
     def at(i: int, key: str) -> tuple:
         return policy.path_of(i, key)
 
-    def bad(i: int, key: str, message: str) -> None:
-        problems.append((at(i, key), message))
+    def bad(i: int, key: str, message: str, *others: tuple) -> None:
+        """A problem at phase ``i``'s ``key``; with ``others``, a rule between keys, shown
+        at the one written last."""
+        problems.append(([at(i, key), *others] if others else at(i, key), message))
 
     if items is not None:
         problems.extend(_check_announcements(items))
     phases = policy.phases or []
     if phases and phases[0].start > start:
-        bad(0, "start", "the policy must be in force from the scenario's `start`")
+        bad(0, "start", "the policy must be in force from the scenario's `start`", ("start",))
     for i, p in enumerate(phases):
         if p.start >= end:
-            bad(i, "start", f"it takes effect ({p.start}) after the scenario ends ({end})")
+            bad(
+                i, "start", f"it takes effect ({p.start}) after the scenario ends ({end})", ("end",)
+            )
         if i and p.start <= phases[i - 1].start:
-            bad(i, "start", f"phases must be in order: starts {p.start}, before the one above")
+            bad(
+                i,
+                "start",
+                f"phases must be in order: starts {p.start}, before the one above",
+                at(i - 1, "start"),
+            )
         if p.announced is not None and p.announced > p.start:
-            bad(i, "announced", "a phase cannot be announced after it starts")
+            bad(i, "announced", "a phase cannot be announced after it starts", at(i, "start"))
         if (
             p.deadline is not None
             and p.deadline < p.start
             and (i == 0 or phases[i - 1].deadline != p.deadline)  # not one carried on
         ):
-            bad(i, "deadline", f"it ends ({p.deadline}) before it starts ({p.start})")
+            bad(
+                i,
+                "deadline",
+                f"it ends ({p.deadline}) before it starts ({p.start})",
+                at(i, "start"),
+            )
         if p.pace == "steady" and p.deadline is None:
             bad(i, "pace", "a steady pace needs a deadline to move toward")
         if p.halfway_share != 0.5 and p.pace != "steady":
@@ -489,18 +503,35 @@ def _check_goal(p: Phase, cap: int) -> list[tuple[str, str]]:
     return out
 
 
-def _check_announcements(items: list[Announcement]) -> list[tuple[tuple, str]]:
-    out: list[tuple[tuple, str]] = []
+def _check_announcements(items: list[Announcement]) -> list[tuple[tuple | list[tuple], str]]:
+    """Rules between announcements' dates; each names the dates it compares (the problem
+    is shown at the one written last)."""
+    out: list[tuple[tuple | list[tuple], str]] = []
+
+    def start(j: int) -> tuple:
+        a = items[j]
+        return ("policy", "announcements", j, "takes_effect" if a.takes_effect else "announced")
+
     for j, a in enumerate(items):
         at = ("policy", "announcements", j)
         if a.takes_effect is not None and a.takes_effect < a.announced:
-            out.append(((*at, "takes_effect"), "it cannot take effect before it is announced"))
+            out.append(
+                (
+                    [(*at, "takes_effect"), (*at, "announced")],
+                    "it cannot take effect before it is announced",
+                )
+            )
         if j and a.announced < items[j - 1].announced:
-            out.append(((*at, "announced"), "announcements must be listed in the order made"))
+            out.append(
+                (
+                    [(*at, "announced"), ("policy", "announcements", j - 1, "announced")],
+                    "announcements must be listed in the order made",
+                )
+            )
         if j and a.effective < items[j - 1].effective:
             out.append(
                 (
-                    (*at, "takes_effect" if a.takes_effect else "announced"),
+                    [start(j), start(j - 1)],
                     "it takes effect before the announcement above does: list "
                     "announcements in the order they take effect",
                 )

@@ -66,13 +66,19 @@ def apply_values(scenario: Scenario, values: dict[str, Any]) -> Scenario:
 
 
 def _invalid(
-    scenario: Scenario, values: dict[Key, Any], path: tuple, message: str, context: str
+    scenario: Scenario,
+    values: dict[Key, Any],
+    path: tuple | list[tuple],
+    message: str,
+    context: str,
 ) -> ScenarioError:
     """The error for values that make an invalid scenario, keyed by the value at fault.
 
     A problem at a key that was set is that value's; one elsewhere (a set cap below a fixed
     total) is blamed on the set value nearest to it in the scenario, and names its own key.
     """
+    if isinstance(path, list):  # a rule between keys: the one nearest a value set
+        path = max(path, key=lambda p: max((_shared(k, tuple(p)) for k in values), default=0))
     where = ".".join(str(p) for p in path)
     file = scenario.files[0] if scenario.files else None
     if not values:

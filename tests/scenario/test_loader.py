@@ -692,6 +692,24 @@ def test_a_rule_between_keys_blames_the_one_the_user_wrote(workdir: Path) -> Non
     assert (caught.value.file, caught.value.key) == ("--set", "start")
 
 
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        # each date rule names both dates: the one set here is blamed, not the file's
+        ("policy.announcements.2.takes_effect=2021-11-01", "cannot take effect before"),
+        ("policy.announcements.1.announced=2022-01-15", "listed in the order made"),
+        ("policy.announcements.1.deadline=2021-07-01", "it ends (2021-07-01) before it starts"),
+        ("end=2021-07-01", "after the scenario ends"),
+    ],
+)
+def test_a_date_rule_blames_the_date_set_with_set(override: str, message: str) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(SCENARIOS / "advisory.yaml", [override])
+    assert caught.value.file == "--set", str(caught.value)
+    assert caught.value.key == override.split("=")[0]
+    assert message in caught.value.message
+
+
 def test_more_units_than_the_supply_blames_the_count_written_last(workdir: Path) -> None:
     # base.yaml gives logistics detachments a supply of 12 and starts 5; a count of 50
     # written later is the cause, not base.yaml's supply.
