@@ -32,6 +32,7 @@ from sim.app.controls import (
 from sim.app.runs import Cancelled, Progress, Request, Result, execute
 from sim.report.html import option_labels, outcome_tables
 from sim.report.text import fixed, number
+from sim.scenario.keys import dotted
 
 NO_REFERENCE = "none"
 REFUSED = "Nothing was run: correct the setting marked in red first."
@@ -342,11 +343,20 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
             except (ValueError, IndexError):  # only the listed options, whatever is sent
                 return 0, options[0]
 
+        @reactive.calc
+        def reference() -> Option | None:
+            """The option chosen to compare with (none: none, or the edited option itself)."""
+            pick = input.reference()
+            ref = options[int(pick)] if pick.isdigit() and int(pick) < len(options) else None
+            if ref is not None and ref.name == edited_name(chosen()[1]):
+                return None
+            return ref
+
         def prefix(n: int) -> str:
             return f"s{n}_"
 
         @reactive.calc
-        def edits() -> tuple[Option, dict, Check, str | None]:
+        def edits() -> tuple[Option, dict, Check, tuple[str, str] | None]:
             n, option = chosen()
             entered = {
                 c.id: input[prefix(n) + c.id]()
@@ -415,10 +425,7 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
             if result.error is not None or settings is not None:
                 message.set(REFUSED)
                 return
-            pick = input.reference()
-            ref = options[int(pick)] if pick.isdigit() and int(pick) < len(options) else None
-            if ref is not None and ref.name == edited_name(option):
-                ref = None
+            ref = reference()
             message.set("")
             state.cancel.clear()
             state.stage, state.done = "running", 0
@@ -502,16 +509,10 @@ def make_app(options: Sequence[Option], workers: int | None = None) -> App:
                 return None
             option, changed, _, _ = edits()
             asked = result.request
-            pick = input.reference()
+            ref = reference()
             now = (option.path, changed, _int(input.replications(), 0), _int(input.seed(), -1))
             then = (asked.option.path, asked.changed, asked.replications, asked.seed)
-            same_reference = (asked.reference is None and pick == NO_REFERENCE) or (
-                asked.reference is not None
-                and pick.isdigit()
-                and int(pick) < len(options)
-                and options[int(pick)].path == asked.reference.path
-            )
-            if now == then and same_reference:
+            if now == then and _path(ref) == _path(asked.reference):
                 return None
             return ui.div(
                 "The settings have changed since the run shown below: run again to see "
@@ -577,7 +578,7 @@ def describe_change(option: Option, key: tuple, value: Any) -> str:
     """``cap 2,500 → 2,000``: a change in words, named by its control."""
     control = next((c for c in option.controls if c.key == key), None)
     if control is None:
-        return f"{'.'.join(map(str, key))} → {_shown(value) or 'not set'}"
+        return f"{dotted(key)} → {_shown(value) or 'not set'}"
     where = "" if control.group == "scenario" else f" ({control.group})"
     before = _shown(control.value) or "not set"
     return f"{control.label}{where}: {before} → {_shown(value) or 'not set'}"
@@ -589,6 +590,10 @@ def _display(path: Path) -> str:
         return str(path.relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def _path(option: Option | None) -> Path | None:
+    return option.path if option is not None else None
 
 
 def _int(value: Any, default: int) -> int:
@@ -614,11 +619,10 @@ def _wrapper(option: Option, prefix: str, key: str | None) -> str:
     """Where an error about ``key`` goes: under its control, else above the controls."""
     if key:
         for c in option.controls:
-            dotted = ".".join(map(str, c.key))
-            if dotted == key:
+            if dotted(c.key) == key:
                 return f"#wrap-{prefix}{c.id}"
         for c in option.controls:
-            if ".".join(map(str, c.key)).startswith(key + "."):
+            if dotted(c.key).startswith(key + "."):
                 return f"#wrap-{prefix}{c.id}"
     return "#controls-top"
 

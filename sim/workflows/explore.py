@@ -137,6 +137,33 @@ def _finish(
     return finish(folder, manifest, write, charts, formats, scratch=TASKS)
 
 
+def _run_design(
+    experiment: Experiment,
+    scenarios: list,
+    folder: RunFolder,
+    plan: dict,
+    run: dict,
+    manifest: dict,
+    design: str,
+    samples: int,
+    levels: int = 3,
+) -> SweepResult:
+    """Every option at the points of ``design`` (at the seed in ``run``), as sweep and
+    robustness run them."""
+    x = sens.design(design, len(experiment.inputs), samples, seed=run["seed"], levels=levels)
+    return _execute(
+        experiment,
+        scenarios,
+        x,
+        folder,
+        {**plan, "seed": run["seed"]},
+        run,
+        manifest,
+        design=design,
+        samples=len(x),
+    )
+
+
 def _options(
     executor: str,
     workers: int | None,
@@ -212,18 +239,9 @@ def sweep(
     manifest: dict = {}
     with folder.guard(manifest):
         seed = experiment.seed if seed is None else seed
-        x = sens.design(design, len(experiment.inputs), samples, seed=seed, levels=levels)
         run = _options(executor, workers, scheduler, replications, seed, progress)
-        result = _execute(
-            experiment,
-            scenarios,
-            x,
-            folder,
-            {**plan, "seed": seed},
-            run,
-            manifest,
-            design=design,
-            samples=len(x),
+        result = _run_design(
+            experiment, scenarios, folder, plan, run, manifest, design, samples, levels
         )
         means = result.means()
         tables = {
@@ -437,19 +455,8 @@ def robustness(
     manifest: dict = {}
     with folder.guard(manifest):
         seed = experiment.seed if seed is None else seed
-        x = sens.design(design, len(experiment.inputs), samples, seed=seed)
         run = _options(executor, workers, scheduler, replications, seed, progress)
-        result = _execute(
-            experiment,
-            scenarios,
-            x,
-            folder,
-            {**plan, "seed": seed},
-            run,
-            manifest,
-            design=design,
-            samples=len(x),
-        )
+        result = _run_design(experiment, scenarios, folder, plan, run, manifest, design, samples)
         means = result.means()
         regret = rob.regret(means, experiment.outcomes)
         numeric = _numeric_inputs(result.experiments, list(experiment.inputs))
